@@ -1,0 +1,125 @@
+// Package store defines how Watchfire persists its domain. Two
+// implementations, sqlite and postgres, satisfy these interfaces and pass
+// the same conformance suite (storetest). Driver errors become domain
+// errors (watchfire.Error) inside each implementation, never above it.
+//
+// The store holds no business rules: the engine decides what changes and
+// which events they cause, and writes both through one Tx.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/watchfire-status/watchfire"
+)
+
+// Store is a database holding Watchfire's state.
+type Store interface {
+	// Update runs fn in one write transaction. If fn returns an error the
+	// transaction rolls back and Update returns that error unchanged.
+	// Writes are serialized: on SQLite by the single writer connection, on
+	// PostgreSQL by a transaction-scoped advisory lock, so fn may read
+	// state, decide, and write without racing another writer.
+	Update(ctx context.Context, fn func(Tx) error) error
+
+	// LoadState reads the state pages render: all pages, groups and
+	// components, every open incident and unfinished maintenance, and the
+	// most recent closed ones (see HistoryLimit), newest first, with their
+	// updates.
+	LoadState(ctx context.Context) (*watchfire.State, error)
+
+	// Events lists events matching the filter, newest first (ascending by
+	// id when filter.AfterID is set, for replay).
+	Events(ctx context.Context, filter watchfire.EventFilter) ([]watchfire.Event, error)
+
+	// TokenByHash returns the token whose hash matches. ENOTFOUND if none.
+	TokenByHash(ctx context.Context, hash string) (*watchfire.Token, error)
+	// TouchToken records that the token was used at t.
+	TouchToken(ctx context.Context, id string, t time.Time) error
+
+	// Ping checks that the database answers. EUNAVAILABLE if not.
+	Ping(ctx context.Context) error
+	// Close releases the connections.
+	Close() error
+}
+
+// HistoryLimit is how many closed incidents and completed maintenances
+// LoadState returns, newest first, beside the open ones.
+const HistoryLimit = 250
+
+// Tx is one write transaction. Its reads see its own writes.
+type Tx interface {
+	// LoadLive reads what status derivation needs: pages, groups,
+	// components, open incidents and unfinished maintenances.
+	LoadLive(ctx context.Context) (*watchfire.State, error)
+
+	PageWriter
+	ComponentWriter
+	IncidentWriter
+	MaintenanceWriter
+	EventWriter
+	TokenWriter
+}
+
+// PageWriter writes pages and groups.
+type PageWriter interface {
+	// UpsertPage creates the page or replaces its fields.
+	UpsertPage(ctx context.Context, p *watchfire.Page) error
+	// UpsertGroup creates the group or replaces its fields.
+	UpsertGroup(ctx context.Context, g *watchfire.Group) error
+}
+
+// ComponentWriter writes components.
+type ComponentWriter interface {
+	// GetComponent returns the component. ENOTFOUND if none.
+	GetComponent(ctx context.Context, id string) (*watchfire.Component, error)
+	// CreateComponent inserts a component. ECONFLICT if the id is taken.
+	CreateComponent(ctx context.Context, c *watchfire.Component) error
+	// UpdateComponent replaces a component's fields. ENOTFOUND if none.
+	UpdateComponent(ctx context.Context, c *watchfire.Component) error
+	// DeleteComponent removes a component. ENOTFOUND if none.
+	DeleteComponent(ctx context.Context, id string) error
+}
+
+// IncidentWriter writes incidents and their updates.
+type IncidentWriter interface {
+	// GetIncident returns the incident with its updates (newest first) and
+	// its current per-component statuses. ENOTFOUND if none.
+	GetIncident(ctx context.Context, id string) (*watchfire.Incident, error)
+	// CreateIncident inserts the incident with its Components and Updates.
+	// ECONFLICT if the id is taken.
+	CreateIncident(ctx context.Context, inc *watchfire.Incident) error
+	// UpdateIncident replaces the incident's own fields and its Components
+	// (the current per-component statuses). Updates are not touched.
+	// ENOTFOUND if none.
+	UpdateIncident(ctx context.Context, inc *watchfire.Incident) error
+	// AddIncidentUpdate appends one update to an incident's timeline.
+	AddIncidentUpdate(ctx context.Context, u *watchfire.IncidentUpdate) error
+}
+
+// MaintenanceWriter writes scheduled maintenances and their updates.
+type MaintenanceWriter interface {
+	// GetMaintenance returns the maintenance with its updates. ENOTFOUND if none.
+	GetMaintenance(ctx context.Context, id string) (*watchfire.Maintenance, error)
+	// CreateMaintenance inserts the maintenance with its Components and
+	// Updates. ECONFLICT if the id is taken.
+	CreateMaintenance(ctx context.Context, m *watchfire.Maintenance) error
+	// UpdateMaintenance replaces its own fields and Components. ENOTFOUND if none.
+	UpdateMaintenance(ctx context.Context, m *watchfire.Maintenance) error
+	// AddMaintenanceUpdate appends one update to a maintenance's timeline.
+	AddMaintenanceUpdate(ctx context.Context, u *watchfire.IncidentUpdate) error
+}
+
+// EventWriter appends to the event log.
+type EventWriter interface {
+	// AppendEvent stores the event and sets its ID, which increases in
+	// commit order.
+	AppendEvent(ctx context.Context, e *watchfire.Event) error
+}
+
+// TokenWriter creates API tokens.
+type TokenWriter interface {
+	// CreateToken stores a token (only its hash). ECONFLICT if the name is taken.
+	CreateToken(ctx context.Context, t *watchfire.Token) error
+}
