@@ -303,3 +303,22 @@ func NewID() string {
 	}
 	return string(b[:])
 }
+
+// ValidID reports whether id can name a page, group, component or monitor:
+// 1 to 64 characters of lowercase letters, digits, '-' and '_', starting
+// with a letter or digit. Ids appear in URLs and YAML, so they stay plain.
+func ValidID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case (c == '-' || c == '_') && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}

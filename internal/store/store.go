@@ -33,6 +33,12 @@ type Store interface {
 	// id when filter.AfterID is set, for replay).
 	Events(ctx context.Context, filter watchfire.EventFilter) ([]watchfire.Event, error)
 
+	// Incident reads one incident with its updates, however old, outside any
+	// write transaction. ENOTFOUND if none.
+	Incident(ctx context.Context, id string) (*watchfire.Incident, error)
+	// Maintenance reads one maintenance with its updates. ENOTFOUND if none.
+	Maintenance(ctx context.Context, id string) (*watchfire.Maintenance, error)
+
 	// TokenByHash returns the token whose hash matches. ENOTFOUND if none.
 	TokenByHash(ctx context.Context, hash string) (*watchfire.Token, error)
 	// TouchToken records that the token was used at t.

@@ -1,0 +1,229 @@
+// Package engine is the only place where Watchfire's state changes.
+//
+// Every command runs in one store transaction: it reads the live state,
+// applies the change, re-derives every component's effective status,
+// appends one normalized event per change, and commits. Only after the
+// commit are the events published to the hub, in commit order, so the
+// snapshot, live streams and notifications never see a change that could
+// still roll back.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/watchfire-status/watchfire"
+	"github.com/watchfire-status/watchfire/internal/hub"
+	"github.com/watchfire-status/watchfire/internal/store"
+)
+
+// Origin says who or what asked for a change; it is stamped on every
+// event the change causes.
+type Origin struct {
+	Source   watchfire.EventSource
+	Provider string
+}
+
+// API is the origin of changes made through the admin API.
+var API = Origin{Source: watchfire.SourceAPI}
+
+// Engine applies commands to the store and publishes their events.
+type Engine struct {
+	store store.Store
+	hub   *hub.Hub
+	now   func() time.Time
+	log   *slog.Logger
+
+	// mu serializes writers in this process so that events reach the hub
+	// in the order they were committed.
+	mu sync.Mutex
+}
+
+// New returns an engine writing to st and publishing to h. now is the
+// clock (time.Now in production).
+func New(st store.Store, h *hub.Hub, now func() time.Time, log *slog.Logger) *Engine {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{store: st, hub: h, now: now, log: log}
+}
+
+// change is the working set of one command inside its transaction.
+type change struct {
+	ctx    context.Context
+	tx     store.Tx
+	st     *watchfire.State
+	now    time.Time
+	origin Origin
+	events []watchfire.Event
+}
+
+func (c *change) emit(e watchfire.Event) { c.events = append(c.events, e) }
+
+// write runs fn in one transaction and publishes the events it emitted. It
+// returns the live state as committed, statuses re-derived.
+func (e *Engine) write(ctx context.Context, origin Origin, fn func(c *change) error) (*watchfire.State, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+
+	now := e.now().UTC()
+	var committed []watchfire.Event
+	var after *watchfire.State
+	err := e.store.Update(ctx, func(tx store.Tx) error {
+		st, err := tx.LoadLive(ctx)
+		if err != nil {
+			return err
+		}
+		c := &change{ctx: ctx, tx: tx, st: st, now: now, origin: origin}
+		if err := fn(c); err != nil {
+			return err
+		}
+		if err := c.rederive(); err != nil {
+			return err
+		}
+		for i := range c.events {
+			ev := &c.events[i]
+			ev.ReceivedAt = now
+			if ev.OccurredAt.IsZero() {
+				ev.OccurredAt = now
+			}
+			ev.Source, ev.Provider = origin.Source, origin.Provider
+			if err := tx.AppendEvent(ctx, ev); err != nil {
+				return err
+			}
+		}
+		committed, after = c.events, st
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The change is durable; readers must learn of it even if the caller
+	// has gone away meanwhile.
+	e.hub.Publish(context.WithoutCancel(ctx), committed)
+	return after, nil
+}
+
+// rederive recomputes every component's effective status from the state
+// the command left, and records each one that changed.
+func (c *change) rederive() error {
+	for i := range c.st.Components {
+		comp := &c.st.Components[i]
+		next := c.st.DeriveStatus(comp)
+		if next == comp.Status {
+			continue
+		}
+		prev := comp.Status
+		comp.Status = next
+		comp.UpdatedAt = c.now
+		if err := c.tx.UpdateComponent(c.ctx, comp); err != nil {
+			return err
+		}
+		c.emit(watchfire.Event{
+			Kind:          watchfire.KindComponentStatusChanged,
+			PageID:        c.pageFor(comp.ID),
+			Product:       c.productFor(comp.ID),
+			ComponentID:   comp.ID,
+			ComponentName: comp.Name,
+			OldStatus:     string(prev),
+			NewStatus:     string(next),
+			Message:       c.reason(comp),
+		})
+	}
+	return nil
+}
+
+// reason explains in one line why a component has its status.
+func (c *change) reason(comp *watchfire.Component) string {
+	if comp.ManualStatus != "" {
+		return "Status set by an operator."
+	}
+	for _, m := range c.st.Maintenances {
+		if m.Status.Active() && containsID(m.Components, comp.ID) {
+			return "Scheduled maintenance: " + m.Name
+		}
+	}
+	for _, inc := range c.st.Incidents {
+		if !inc.Open() {
+			continue
+		}
+		for _, ac := range inc.Components {
+			if ac.ComponentID == comp.ID && ac.NewStatus == comp.Status {
+				return "Incident: " + inc.Name
+			}
+		}
+	}
+	if comp.MonitorStatus != "" && comp.MonitorStatus == comp.Status {
+		return "Reported by monitors."
+	}
+	return ""
+}
+
+// pageFor returns the first page that shows the component.
+func (c *change) pageFor(componentID string) string {
+	for _, p := range c.st.Pages {
+		if p.Shows(componentID) {
+			return p.ID
+		}
+	}
+	return ""
+}
+
+func (c *change) productFor(componentID string) string {
+	if p := c.st.Page(c.pageFor(componentID)); p != nil {
+		return p.Name
+	}
+	return ""
+}
+
+// defaultPage returns the page that requests naming no page go to: the
+// first with neither host nor path prefix, else the first page.
+func defaultPage(st *watchfire.State) *watchfire.Page {
+	for i := range st.Pages {
+		if st.Pages[i].Host == "" && st.Pages[i].PathPrefix == "" {
+			return &st.Pages[i]
+		}
+	}
+	if len(st.Pages) > 0 {
+		return &st.Pages[0]
+	}
+	return nil
+}
+
+// resolvePage returns the page a command names, or the default page.
+func (c *change) resolvePage(id string) (*watchfire.Page, error) {
+	if id == "" {
+		if p := defaultPage(c.st); p != nil {
+			return p, nil
+		}
+		return nil, watchfire.Errorf(watchfire.ECONFLICT, "there is no page yet; define one in the config file first")
+	}
+	if p := c.st.Page(id); p != nil {
+		return p, nil
+	}
+	return nil, watchfire.Errorf(watchfire.ENOTFOUND, "page %q not found", id)
+}
+
+func containsID(list []string, id string) bool {
+	for _, v := range list {
+		if v == id {
+			return true
+		}
+	}
+	return false
+}
+
+func invalid(format string, args ...any) error {
+	return watchfire.Errorf(watchfire.EINVALID, format, args...)
+}
+
+func statusList() string {
+	return fmt.Sprintf("%s, %s, %s, %s or %s", watchfire.StatusOperational, watchfire.StatusDegradedPerformance,
+		watchfire.StatusPartialOutage, watchfire.StatusMajorOutage, watchfire.StatusUnderMaintenance)
+}

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/klauspost/compress/gzhttp"
+)
+
+// Handler returns the whole HTTP surface. Every route is listed here.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	gz := func(h http.Handler) http.Handler { return gzipHandler(h) }
+	auth := s.requireToken
+
+	// Health.
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /readyz", s.api(s.readyz))
+
+	// Statuspage-compatible public API, per page, from the snapshot. It
+	// negotiates gzip itself: its bodies are compressed once per change.
+	mux.HandleFunc("GET /api/v2/{doc...}", s.apiV2)
+
+	// Native API: reads are public, like the page they describe.
+	mux.Handle("GET /api/v1/pages", gz(s.api(s.listPages)))
+	mux.Handle("GET /api/v1/components", gz(s.api(s.listComponents)))
+	mux.Handle("GET /api/v1/components/{id}", gz(s.api(s.getComponent)))
+	mux.Handle("GET /api/v1/incidents", gz(s.api(s.listIncidents)))
+	mux.Handle("GET /api/v1/incidents/{id}", gz(s.api(s.getIncident)))
+	mux.Handle("GET /api/v1/maintenances", gz(s.api(s.listMaintenances)))
+	mux.Handle("GET /api/v1/maintenances/{id}", gz(s.api(s.getMaintenance)))
+	mux.Handle("GET /api/v1/events", gz(s.api(s.listEvents)))
+
+	// Admin writes: a bearer token, then one engine command each.
+	mux.Handle("POST /api/v1/components", auth(s.createComponent))
+	mux.Handle("PATCH /api/v1/components/{id}", auth(s.patchComponent))
+	mux.Handle("DELETE /api/v1/components/{id}", auth(s.deleteComponent))
+	mux.Handle("POST /api/v1/incidents", auth(s.createIncident))
+	mux.Handle("PATCH /api/v1/incidents/{id}", auth(s.patchIncident))
+	mux.Handle("POST /api/v1/incidents/{id}/updates", auth(s.postIncidentUpdate))
+	mux.Handle("POST /api/v1/incidents/{id}/resolve", auth(s.resolveIncident))
+	mux.Handle("POST /api/v1/maintenances", auth(s.createMaintenance))
+	mux.Handle("PATCH /api/v1/maintenances/{id}", auth(s.patchMaintenance))
+	mux.Handle("POST /api/v1/maintenances/{id}/updates", auth(s.postMaintenanceUpdate))
+
+	mux.Handle("GET /{$}", gz(s.api(s.index)))
+
+	return s.observe(s.pagePrefix(s.jsonFallback(mux)))
+}
+
+// gzipHandler compresses responses for clients that accept it.
+func gzipHandler(h http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(512))
+	if err != nil {
+		panic(err) // the options are constants
+	}
+	return wrap(h)
+}

@@ -1,0 +1,162 @@
+// Package server is Watchfire's HTTP edge: the Statuspage-compatible
+// public API served from the in-memory snapshot, the admin API that sends
+// commands to the engine, and health checks. Every route is listed in
+// routes.go.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/watchfire-status/watchfire"
+	"github.com/watchfire-status/watchfire/internal/engine"
+	"github.com/watchfire-status/watchfire/internal/snapshot"
+	"github.com/watchfire-status/watchfire/internal/store"
+)
+
+// Deps are what the server needs.
+type Deps struct {
+	Engine    *engine.Engine
+	Snapshots *snapshot.Builder
+	Store     store.Store
+	Log       *slog.Logger // operational messages
+	AccessLog *slog.Logger // one line per request; nil disables
+	Now       func() time.Time
+	Version   string
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	engine *engine.Engine
+	snaps  *snapshot.Builder
+	store  store.Store
+	log    *slog.Logger
+	access *slog.Logger
+	now    func() time.Time
+	ver    string
+
+	tokens tokenCache
+}
+
+// New returns a server. Call Handler to serve it.
+func New(d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{engine: d.Engine, snaps: d.Snapshots, store: d.Store, log: d.Log, access: d.AccessLog,
+		now: d.Now, ver: d.Version, tokens: tokenCache{m: map[string]cachedToken{}}}
+}
+
+// handlerFunc is a handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// api adapts a handlerFunc, writing its error as JSON.
+func (s *Server) api(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			writeError(w, r, s.log, err)
+		}
+	})
+}
+
+// recorder notes the status and size of a response for the access log.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer
+// (flushes for streams, deadlines).
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+var recorderPool = sync.Pool{New: func() any { return new(recorder) }}
+
+// observe logs each request and turns a panic into a 500 with a logged
+// stack, so one bad request never takes the process down.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := recorderPool.Get().(*recorder)
+		*rec = recorder{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path,
+					"panic", v, "stack", string(debug.Stack()))
+				if rec.status == 0 {
+					writeError(rec, r, s.log, watchfire.Errorf(watchfire.EINTERNAL, "internal error"))
+				}
+			}
+			if s.access != nil {
+				s.access.LogAttrs(r.Context(), slog.LevelInfo, "request",
+					slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
+					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
+			}
+			*rec = recorder{}
+			recorderPool.Put(rec)
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// pagePrefix strips a page's path prefix, so "/internal/api/v2/…" is
+// served by the same routes as "/api/v2/…" for the page "internal".
+func (s *Server) pagePrefix(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		snap := s.snaps.Current()
+		if snap == nil || !snap.HasPrefixes() {
+			next.ServeHTTP(w, r)
+			return
+		}
+		pv, rest := snap.Resolve(r.Host, r.URL.Path)
+		if pv == nil || pv.Page.PathPrefix == "" || rest == r.URL.Path {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r2 := r.Clone(context.WithValue(r.Context(), pageKey{}, pv.Page.ID))
+		r2.URL.Path, r2.URL.RawPath = rest, ""
+		next.ServeHTTP(w, r2)
+	})
+}
+
+type pageKey struct{}
+
+// page returns the page a request is for.
+func (s *Server) page(r *http.Request) (*snapshot.Snapshot, *snapshot.PageView) {
+	snap := s.snaps.Current()
+	if snap == nil {
+		return nil, nil
+	}
+	if id, ok := r.Context().Value(pageKey{}).(string); ok {
+		return snap, snap.Page(id)
+	}
+	pv, _ := snap.Resolve(r.Host, r.URL.Path)
+	return snap, pv
+}

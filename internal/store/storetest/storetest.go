@@ -1,0 +1,50 @@
+// Package storetest is the conformance suite every store.Store passes.
+// Each implementation's tests call Run with a constructor for fresh,
+// migrated, empty stores.
+package storetest
+
+import (
+	"testing"
+
+	"github.com/watchfire-status/watchfire/internal/store"
+)
+
+// Run runs the suite. Each subtest gets its own store from newStore and
+// runs in parallel with the others.
+func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
+	tests := []struct {
+		name string
+		test func(t *testing.T, s store.Store)
+	}{
+		{"EmptyState", testEmptyState},
+		{"ComponentRoundTrip", testComponentRoundTrip},
+		{"ComponentUpdateAndDelete", testComponentUpdateAndDelete},
+		{"DeleteComponentReferencedByIncident", testDeleteReferencedComponent},
+		{"NotFound", testNotFound},
+		{"Conflict", testConflict},
+		{"UpdateReturnsFnError", testUpdateReturnsFnError},
+		{"UpdateRollsBackOnError", testUpdateRollsBackOnError},
+		{"UpdateRollsBackOnPanic", testUpdateRollsBackOnPanic},
+		{"IncidentRoundTrip", testIncidentRoundTrip},
+		{"UpdateIncidentReplacesComponents", testUpdateIncidentReplacesComponents},
+		{"MaintenanceRoundTrip", testMaintenanceRoundTrip},
+		{"PagesAndGroups", testPagesAndGroups},
+		{"LoadStateOrder", testLoadStateOrder},
+		{"LoadStateHistoryLimit", testLoadStateHistoryLimit},
+		{"LoadLiveSeesOwnWrites", testLoadLiveSeesOwnWrites},
+		{"EventRoundTrip", testEventRoundTrip},
+		{"EventFilters", testEventFilters},
+		{"EventLimit", testEventLimit},
+		{"LastEvent", testLastEvent},
+		{"TimesAreUTC", testTimesAreUTC},
+		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"Tokens", testTokens},
+		{"Ping", testPing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.test(t, newStore(t))
+		})
+	}
+}
