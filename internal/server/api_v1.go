@@ -449,4 +449,3 @@ func queryLimit(v string, def, max int) (int, error) {
 	}
 	return n, nil
 }
-

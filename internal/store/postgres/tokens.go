@@ -21,6 +21,8 @@ func (db *DB) TokenByHash(ctx context.Context, hash string) (*watchfire.Token, e
 	return &tok, nil
 }
 
+// TouchToken skips the writers' lock: it changes one column that no
+// derivation reads, and must not queue authentication behind writes.
 func (db *DB) TouchToken(ctx context.Context, id string, t time.Time) error {
 	res, err := db.pool.Exec(ctx, `UPDATE tokens SET last_used_at = $1 WHERE id = $2`, t, id)
 	return changedOne(res, err, fmt.Sprintf("token %q", id))

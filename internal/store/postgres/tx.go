@@ -58,8 +58,7 @@ func (t *tx) CreateComponent(ctx context.Context, c *watchfire.Component) error 
 		INSERT INTO components (`+componentColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		c.ID, c.GroupID, c.Name, c.Description, c.Position, c.Status, c.ManualStatus, c.MonitorStatus,
-		c.Showcase, c.OnlyShowIfDegraded, c.StartDate, c.CreatedAt,
-		c.UpdatedAt)
+		c.Showcase, c.OnlyShowIfDegraded, c.StartDate, c.CreatedAt, c.UpdatedAt)
 	return interpretError(err, fmt.Sprintf("component %q", c.ID))
 }
 
@@ -71,8 +70,7 @@ func (t *tx) UpdateComponent(ctx context.Context, c *watchfire.Component) error 
 			created_at = $11, updated_at = $12
 		WHERE id = $13`,
 		c.GroupID, c.Name, c.Description, c.Position, c.Status, c.ManualStatus, c.MonitorStatus,
-		c.Showcase, c.OnlyShowIfDegraded, c.StartDate, c.CreatedAt,
-		c.UpdatedAt, c.ID)
+		c.Showcase, c.OnlyShowIfDegraded, c.StartDate, c.CreatedAt, c.UpdatedAt, c.ID)
 	return changedOne(res, err, fmt.Sprintf("component %q", c.ID))
 }
 
@@ -90,8 +88,7 @@ func (t *tx) CreateIncident(ctx context.Context, inc *watchfire.Incident) error 
 		INSERT INTO incidents (`+incidentColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		inc.ID, inc.PageID, inc.Name, inc.Status, inc.Impact, inc.Postmortem, inc.StartedAt,
-		inc.MonitoringAt, inc.ResolvedAt, inc.CreatedAt,
-		inc.UpdatedAt)
+		inc.MonitoringAt, inc.ResolvedAt, inc.CreatedAt, inc.UpdatedAt)
 	if err != nil {
 		return interpretError(err, fmt.Sprintf("incident %q", inc.ID))
 	}
@@ -113,8 +110,7 @@ func (t *tx) UpdateIncident(ctx context.Context, inc *watchfire.Incident) error 
 			monitoring_at = $7, resolved_at = $8, created_at = $9, updated_at = $10
 		WHERE id = $11`,
 		inc.PageID, inc.Name, inc.Status, inc.Impact, inc.Postmortem, inc.StartedAt,
-		inc.MonitoringAt, inc.ResolvedAt, inc.CreatedAt,
-		inc.UpdatedAt, inc.ID)
+		inc.MonitoringAt, inc.ResolvedAt, inc.CreatedAt, inc.UpdatedAt, inc.ID)
 	if err := changedOne(res, err, fmt.Sprintf("incident %q", inc.ID)); err != nil {
 		return err
 	}
@@ -154,8 +150,7 @@ func (t *tx) CreateMaintenance(ctx context.Context, m *watchfire.Maintenance) er
 		INSERT INTO maintenances (`+maintenanceColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		m.ID, m.PageID, m.Name, m.Status, m.ScheduledFor, m.ScheduledUntil,
-		m.StartedAt, m.CompletedAt, m.CreatedAt,
-		m.UpdatedAt)
+		m.StartedAt, m.CompletedAt, m.CreatedAt, m.UpdatedAt)
 	if err != nil {
 		return interpretError(err, fmt.Sprintf("maintenance %q", m.ID))
 	}
@@ -177,8 +172,7 @@ func (t *tx) UpdateMaintenance(ctx context.Context, m *watchfire.Maintenance) er
 			started_at = $6, completed_at = $7, created_at = $8, updated_at = $9
 		WHERE id = $10`,
 		m.PageID, m.Name, m.Status, m.ScheduledFor, m.ScheduledUntil,
-		m.StartedAt, m.CompletedAt, m.CreatedAt,
-		m.UpdatedAt, m.ID)
+		m.StartedAt, m.CompletedAt, m.CreatedAt, m.UpdatedAt, m.ID)
 	if err := changedOne(res, err, fmt.Sprintf("maintenance %q", m.ID)); err != nil {
 		return err
 	}
@@ -234,8 +228,8 @@ func (t *tx) AppendEvent(ctx context.Context, e *watchfire.Event) error {
 		INSERT INTO events (`+eventInsertColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 		RETURNING id`,
-		e.ReceivedAt, e.OccurredAt, e.Source, e.Provider, e.PageID, e.Product,
-		e.ComponentID, e.ComponentName, e.Kind, e.OldStatus, e.NewStatus, e.IncidentID, e.IncidentTitle,
+		e.ReceivedAt, e.OccurredAt, e.Source, e.Provider, e.PageID, e.Product, e.ComponentID,
+		e.ComponentName, e.Kind, e.OldStatus, e.NewStatus, e.IncidentID, e.IncidentTitle,
 		e.IncidentStatus, e.IncidentImpact, e.Message, e.RawRef).Scan(&e.ID)
 	return interpretError(err, "event")
 }

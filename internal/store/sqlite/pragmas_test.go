@@ -41,6 +41,9 @@ func TestConnectionSettings(t *testing.T) {
 			t.Errorf("%s: PRAGMA %s = %s, want %s", tt.pool, tt.pragma, got, tt.want)
 		}
 	}
+	if n := db.writer.Stats().MaxOpenConnections; n != 1 {
+		t.Errorf("the writer pool allows %d connections, want 1", n)
+	}
 	if _, err := db.reader.ExecContext(t.Context(), "CREATE TABLE t (x)"); err == nil {
 		t.Error("the read pool accepted a write")
 	}

@@ -135,7 +135,7 @@ func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	// A no-op after Commit; otherwise it undoes fn's writes, also when fn
 	// panics.
-
+	defer sqlTx.Rollback()
 	if err := fn(&tx{q: sqlTx}); err != nil {
 		return err
 	}

@@ -21,6 +21,8 @@ func (db *DB) TokenByHash(ctx context.Context, hash string) (*watchfire.Token, e
 	return &tok, nil
 }
 
+// TouchToken writes through the writer connection, the only one allowed
+// to write; it is one short statement.
 func (db *DB) TouchToken(ctx context.Context, id string, t time.Time) error {
 	res, err := db.writer.ExecContext(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ?`, encodeTime(t), id)
 	return changedOne(res, err, fmt.Sprintf("token %q", id))

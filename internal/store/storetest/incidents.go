@@ -17,8 +17,9 @@ func fullIncident() (inc *watchfire.Incident, wantUpdates []watchfire.IncidentUp
 		NewStatus: watchfire.StatusDegradedPerformance}
 	first := newUpdate("u-first", "inc", "investigating", at(0), at(0), api, db)
 	second := newUpdate("u-second", "inc", "identified", at(20), at(20), db)
-	// Same display time as second, created later: it sorts first.
-	third := newUpdate("u-third", "inc", "monitoring", at(20), at(25))
+	// Same display time as second but created later, so it sorts first;
+	// its id is the smaller, so that breaking the tie by id fails.
+	third := newUpdate("u-1", "inc", "monitoring", at(20), at(25))
 	third.DeliverNotifications = true
 
 	inc = &watchfire.Incident{

@@ -38,7 +38,7 @@ func testPing(t *testing.T, s store.Store) {
 	if err := s.Close(); err != nil {
 		t.Errorf("Close: %v", err)
 	}
-	// Closing twice is harmless: the test's cleanup closes again.
+	// The test's cleanup closes the store again, which must be harmless.
 	err := s.Ping(context.Background())
 	assertCode(t, "Ping after Close", err, watchfire.EUNAVAILABLE)
 }
