@@ -41,6 +41,10 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	log    *slog.Logger
+
+	// newLog makes another logger with the same level and format, writing
+	// to w (the access log's buffered writer).
+	newLog func(w io.Writer) *slog.Logger
 }
 
 // exitCode ends the process with a status and no message (help, usage).
@@ -78,11 +82,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "watchfire: %v\n", err)
 		return exitCode(2)
 	}
-	log, err := newLogger(stderr, firstNonEmpty(c.LogLevel, getenv("WATCHFIRE_LOG_LEVEL")), firstNonEmpty(c.LogFormat, getenv("WATCHFIRE_LOG_FORMAT")))
+	level := firstNonEmpty(c.LogLevel, getenv("WATCHFIRE_LOG_LEVEL"))
+	format := firstNonEmpty(c.LogFormat, getenv("WATCHFIRE_LOG_FORMAT"))
+	log, err := newLogger(stderr, level, format)
 	if err != nil {
 		return err
 	}
-	return kctx.Run(&env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, log: log})
+	newLog := func(w io.Writer) *slog.Logger {
+		l, _ := newLogger(w, level, format) // the same settings were just accepted
+		return l
+	}
+	return kctx.Run(&env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, log: log, newLog: newLog})
 }
 
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {

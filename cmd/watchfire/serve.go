@@ -11,6 +11,7 @@ import (
 
 	"github.com/watchfire-status/watchfire/internal/engine"
 	"github.com/watchfire-status/watchfire/internal/hub"
+	"github.com/watchfire-status/watchfire/internal/logbuf"
 	"github.com/watchfire-status/watchfire/internal/server"
 	"github.com/watchfire-status/watchfire/internal/snapshot"
 )
@@ -56,9 +57,13 @@ func (c *serveCmd) Run(e *env) error {
 		return fmt.Errorf("loading the status snapshot: %w", err)
 	}
 
+	// The access log is batched: one write per 200 ms rather than one per
+	// request. It is flushed on shutdown.
+	accessOut := logbuf.New(e.stderr, 64<<10, 200*time.Millisecond)
+	defer accessOut.Close()
 	srv := server.New(server.Deps{
 		Engine: eng, Snapshots: snaps, Store: db, Log: e.log,
-		AccessLog: e.log.With("log", "access"), Version: versionString(),
+		AccessLog: e.newLog(accessOut).With("log", "access"), Version: versionString(),
 	})
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
@@ -98,6 +103,7 @@ func (c *serveCmd) Run(e *env) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	_ = accessOut.Close() // the last requests' lines before the last word
 	e.log.Info("stopped")
 	return nil
 }

@@ -38,6 +38,11 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"LastEvent", testLastEvent},
 		{"TimesAreUTC", testTimesAreUTC},
 		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"IncidentOutsideHistory", testIncidentOutsideHistory},
+		{"MaintenanceOutsideHistory", testMaintenanceOutsideHistory},
+		{"ReadNotFound", testReadNotFound},
+		{"ReadsSeeOnlyCommitted", testReadsSeeOnlyCommitted},
+		{"ReadsAreUTC", testReadsAreUTC},
 		{"Tokens", testTokens},
 		{"Ping", testPing},
 	}

@@ -1,0 +1,376 @@
+// Command summary measures GET /api/v2/summary.json of a real `watchfire
+// serve` (100 components in 10 groups, 50 incidents, 2 maintenances)
+// against a bare net/http handler that returns a fixed 4 KB JSON, in the
+// same run, plain and gzipped, with wrk as the load generator.
+//
+//	go run ./bench/summary                 # builds watchfire, prints a markdown table
+//	go run ./bench/summary -duration 30s -rounds 5
+//
+// Both servers run as separate processes on loopback, so they get the
+// same treatment; the rounds alternate between them to spread out noise.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 2 && os.Args[1] == "bare" {
+		serveBare(os.Args[2], nil)
+		return
+	}
+	if len(os.Args) > 3 && os.Args[1] == "bare-copy" {
+		serveBare(os.Args[2], fetch(os.Args[3]))
+		return
+	}
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// bareBody is a fixed 4 KB JSON document.
+var bareBody = func() []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"components":[`)
+	for i := 0; b.Len() < 4096-64; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":"c%03d","status":"operational"}`, i)
+	}
+	b.WriteString(`]}`)
+	for b.Len() < 4096 {
+		b.Truncate(b.Len() - 2)
+		b.WriteString(` ]}`)
+	}
+	return b.Bytes()[:4096]
+}()
+
+// serveBare is the baseline: the least a Go HTTP server can do per
+// request. With a body it serves that instead of the 4 KB one.
+func serveBare(addr string, body []byte) {
+	if body == nil {
+		body = bareBody
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	})
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	rps float64
+	p99 time.Duration
+}
+
+func run() error {
+	duration := flag.Duration("duration", 10*time.Second, "length of each wrk run")
+	rounds := flag.Int("rounds", 3, "alternating rounds per target")
+	conns := flag.Int("connections", 64, "concurrent connections")
+	threads := flag.Int("threads", 2, "wrk threads")
+	binary := flag.String("watchfire", "", "watchfire binary (default: go build ./cmd/watchfire)")
+	flag.Parse()
+
+	if _, err := exec.LookPath("wrk"); err != nil {
+		return errors.New("wrk is not installed; on Debian: apt-get install wrk")
+	}
+	dir, err := os.MkdirTemp("", "watchfire-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+
+	if *binary == "" {
+		*binary = filepath.Join(dir, "watchfire")
+		build := exec.Command("go", "build", "-o", *binary, "./cmd/watchfire")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("building watchfire: %w", err)
+		}
+	}
+
+	cfg := filepath.Join(dir, "bench.yaml")
+	if err := os.WriteFile(cfg, benchConfig(), 0o644); err != nil {
+		return err
+	}
+	db := "sqlite:" + filepath.Join(dir, "bench.db")
+	tokenOut, err := exec.Command(*binary, "token", "create", "--name", "bench", "--config", cfg, "--database", db).Output()
+	if err != nil {
+		return fmt.Errorf("token create: %w", err)
+	}
+	token := strings.TrimSpace(string(tokenOut))
+
+	wfAddr, bareAddr, copyAddr := freeAddr(), freeAddr(), freeAddr()
+	logFile, err := os.Create(filepath.Join(dir, "watchfire.log"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	wf := exec.Command(*binary, "serve", "--config", cfg, "--database", db, "--listen", wfAddr)
+	wf.Stdout, wf.Stderr = logFile, logFile // the access log is on, as in production
+	self, _ := os.Executable()
+	bare := exec.Command(self, "bare", bareAddr)
+	for _, c := range []*exec.Cmd{wf, bare} {
+		if err := c.Start(); err != nil {
+			return err
+		}
+		defer func(c *exec.Cmd) { _ = c.Process.Kill(); _, _ = c.Process.Wait() }(c)
+	}
+	for _, addr := range []string{wfAddr, bareAddr} {
+		if err := waitUp("http://" + addr + "/"); err != nil {
+			return err
+		}
+	}
+	if err := seed("http://"+wfAddr, token); err != nil {
+		return fmt.Errorf("seeding incidents: %w", err)
+	}
+	summaryURL := "http://" + wfAddr + "/api/v2/summary.json"
+	// A second baseline serves the very bytes of summary.json from a bare
+	// handler: the gap between it and the 4 KB one is the cost of size alone.
+	bareCopy := exec.Command(self, "bare-copy", copyAddr, summaryURL)
+	if err := bareCopy.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = bareCopy.Process.Kill(); _, _ = bareCopy.Process.Wait() }()
+	if err := waitUp("http://" + copyAddr + "/"); err != nil {
+		return err
+	}
+	plainSize, gzSize, err := sizes(summaryURL)
+	if err != nil {
+		return err
+	}
+
+	targets := []struct {
+		name, url string
+		gzip      bool
+	}{
+		{"bare net/http, fixed 4 KB JSON", "http://" + bareAddr + "/", false},
+		{"bare net/http, the same bytes as summary.json", "http://" + copyAddr + "/", false},
+		{"watchfire summary.json", summaryURL, false},
+		{"watchfire summary.json, gzip", summaryURL, true},
+	}
+	results := make([][]result, len(targets))
+	for round := 0; round < *rounds; round++ {
+		for i, t := range targets {
+			r, err := wrk(t.url, t.gzip, *threads, *conns, *duration)
+			if err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+			fmt.Fprintf(os.Stderr, "round %d  %-34s %9.0f req/s  p99 %v\n", round+1, t.name, r.rps, r.p99)
+			results[i] = append(results[i], r)
+		}
+	}
+
+	base := median(results[0])
+	fmt.Printf("\nGET /api/v2/summary.json: 100 components in 10 groups, 50 incidents (3 unresolved), 2 maintenances.\n")
+	fmt.Printf("Body: %d bytes plain, %d bytes gzipped. wrk -t%d -c%d -d%s, %d alternating rounds, median shown.\n",
+		plainSize, gzSize, *threads, *conns, *duration, *rounds)
+	fmt.Printf("Machine: %d cores (%s/%s), %s; server and wrk share it.\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Println("| target | req/s | p99 | vs bare 4 KB | target met (≥ 80 %, p99 < 10 ms) |")
+	fmt.Println("|---|---:|---:|---:|---|")
+	for i, t := range targets {
+		m := median(results[i])
+		ratio := m.rps / base.rps
+		met := "baseline"
+		if i > 1 {
+			met = "yes"
+			if ratio < 0.8 || m.p99 >= 10*time.Millisecond {
+				met = "**no**"
+			}
+		}
+		fmt.Printf("| %s | %.0f | %s | %.0f %% | %s |\n", t.name, m.rps, m.p99.Round(10*time.Microsecond), ratio*100, met)
+	}
+	return nil
+}
+
+// benchConfig declares 100 components in 10 groups.
+func benchConfig() []byte {
+	var b strings.Builder
+	b.WriteString("page: {id: bench, name: Bench Cloud, url: https://status.bench.test, time_zone: Europe/Paris}\ncomponents:\n")
+	for g := 0; g < 10; g++ {
+		for c := 0; c < 10; c++ {
+			fmt.Fprintf(&b, "  - {id: c%d-%d, name: Component %d-%d, group: Group %d, description: Service %d of group %d}\n", g, c, g, c, g, c, g)
+		}
+	}
+	return []byte(b.String())
+}
+
+// seed creates 50 incidents with three updates each (47 resolved, 3 open)
+// and two maintenances through the admin API.
+func seed(base, token string) error {
+	post := func(path string, body any) (map[string]any, error) {
+		data, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(data))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode >= 300 {
+			return nil, fmt.Errorf("POST %s: %d %s", path, resp.StatusCode, out)
+		}
+		var v map[string]any
+		return v, json.Unmarshal(out, &v)
+	}
+	for i := 0; i < 50; i++ {
+		inc, err := post("/api/v1/incidents", map[string]any{
+			"name": fmt.Sprintf("Elevated error rate on component %d", i),
+			"body": "We are investigating elevated error rates. Some requests may fail.",
+			"components": map[string]string{fmt.Sprintf("c%d-%d", i%10, i/10%10): "partial_outage",
+				fmt.Sprintf("c%d-%d", (i+1)%10, i/10%10): "degraded_performance"},
+		})
+		if err != nil {
+			return err
+		}
+		id := inc["id"].(string)
+		if _, err := post("/api/v1/incidents/"+id+"/updates", map[string]any{
+			"status": "identified", "body": "The cause is identified: a bad configuration push. We are rolling it back."}); err != nil {
+			return err
+		}
+		if i >= 47 {
+			continue
+		}
+		if _, err := post("/api/v1/incidents/"+id+"/resolve", map[string]any{"body": "Error rates are back to normal."}); err != nil {
+			return err
+		}
+	}
+	for i, status := range []string{"scheduled", "in_progress"} {
+		m, err := post("/api/v1/maintenances", map[string]any{
+			"name": fmt.Sprintf("Database maintenance %d", i), "body": "Routine maintenance.",
+			"scheduled_for":   time.Now().Add(time.Duration(i) * time.Hour).UTC().Format(time.RFC3339),
+			"scheduled_until": time.Now().Add(time.Duration(i+2) * time.Hour).UTC().Format(time.RFC3339),
+			"components":      []string{fmt.Sprintf("c9-%d", i)},
+		})
+		if err != nil {
+			return err
+		}
+		if status != "scheduled" {
+			if _, err := post("/api/v1/maintenances/"+m["id"].(string)+"/updates", map[string]any{"status": status}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// fetch returns the body at url, for the same-bytes baseline.
+func fetch(url string) []byte {
+	resp, err := http.Get(url)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return body
+}
+
+func sizes(url string) (plain, gz int, err error) {
+	for _, enc := range []string{"", "gzip"} {
+		req, _ := http.NewRequest("GET", url, nil)
+		if enc != "" {
+			req.Header.Set("Accept-Encoding", enc)
+		}
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			return 0, 0, err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if enc == "" {
+			plain = len(body)
+		} else {
+			gz = len(body)
+		}
+	}
+	return plain, gz, nil
+}
+
+var (
+	reqsRe = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	p99Re  = regexp.MustCompile(`\s99%\s+([0-9.]+)(us|ms|s)`)
+	errRe  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: .*`)
+)
+
+func wrk(url string, gzip bool, threads, conns int, d time.Duration) (result, error) {
+	args := []string{"-t" + strconv.Itoa(threads), "-c" + strconv.Itoa(conns), "-d" + d.String(), "--latency"}
+	if gzip {
+		args = append(args, "-H", "Accept-Encoding: gzip")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), d+time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "wrk", append(args, url)...).CombinedOutput()
+	if err != nil {
+		return result{}, fmt.Errorf("wrk: %v\n%s", err, out)
+	}
+	if m := errRe.FindString(string(out)); m != "" {
+		return result{}, fmt.Errorf("wrk reported errors: %s\n%s", m, out)
+	}
+	rm, pm := reqsRe.FindSubmatch(out), p99Re.FindSubmatch(out)
+	if rm == nil || pm == nil {
+		return result{}, fmt.Errorf("could not parse wrk output:\n%s", out)
+	}
+	rps, _ := strconv.ParseFloat(string(rm[1]), 64)
+	v, _ := strconv.ParseFloat(string(pm[1]), 64)
+	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(pm[2])]
+	return result{rps: rps, p99: time.Duration(v * float64(unit))}, nil
+}
+
+func median(rs []result) result {
+	rps := make([]float64, len(rs))
+	p99 := make([]time.Duration, len(rs))
+	for i, r := range rs {
+		rps[i], p99[i] = r.rps, r.p99
+	}
+	sort.Float64s(rps)
+	sort.Slice(p99, func(i, j int) bool { return p99[i] < p99[j] })
+	return result{rps: rps[len(rps)/2], p99: p99[len(p99)/2]}
+}
+
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitUp(url string) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("%s did not come up", url)
+}
