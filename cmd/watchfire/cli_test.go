@@ -211,3 +211,31 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("no shutdown log line:\n%s", in.stderr.String())
 	}
 }
+
+func TestDescribeShowsTheMessageNotTheDriver(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "d.db")
+	if _, _, err := runCmd(t, nil, "token", "create", "--name", "ci", "--database", db); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runCmd(t, nil, "token", "create", "--name", "ci", "--database", db)
+	if got := describe(err); got != `conflict: token "ci" already exists` && got != `token "ci" already exists` {
+		t.Fatalf("describe = %q, want the conflict message without driver detail", got)
+	}
+}
+
+func TestMigrateCheckCreatesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing.db")
+	if _, _, err := runCmd(t, nil, "migrate", "--check", "--database", "sqlite:"+path); err == nil {
+		t.Fatal("migrate --check succeeded on a missing database")
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("migrate --check created %s", path)
+	}
+	if _, _, err := runCmd(t, nil, "migrate", "--database", "sqlite:"+path); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, nil, "migrate", "--check", "--database", "sqlite:"+path)
+	if err != nil || !strings.Contains(out, "schema version") {
+		t.Fatalf("migrate --check on a current database: %q %v", out, err)
+	}
+}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/watchfire-status/watchfire/internal/engine"
 	"github.com/watchfire-status/watchfire/internal/hub"
@@ -19,6 +21,12 @@ func (c *migrateCmd) Run(e *env) error {
 		return err
 	}
 	dsn := c.dsn(e, cfg)
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok && c.Check {
+		// --check changes nothing, so it must not create the file either.
+		if _, err := os.Stat(strings.TrimPrefix(path, "//")); err != nil {
+			return fmt.Errorf("no database at %s: %w", path, err)
+		}
+	}
 	db, err := openDatabase(e.ctx, dsn, !c.Check)
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ type cli struct {
 	LogLevel  string `help:"Log level: debug, info, warn or error (env WATCHFIRE_LOG_LEVEL)." placeholder:"LEVEL"`
 	LogFormat string `help:"Log format: text or json (env WATCHFIRE_LOG_FORMAT)." placeholder:"FORMAT"`
 
-	Serve   serveCmd   `cmd:"" help:"Run the status page, API and monitors. With no flags, runs the demo on ./watchfire.db."`
+	Serve   serveCmd   `cmd:"" help:"Serve the status page's APIs. With no flags, runs the demo on ./watchfire.db."`
 	Migrate migrateCmd `cmd:"" help:"Bring the database schema up to date."`
 	Config  struct {
 		Validate configValidateCmd `cmd:"" help:"Check a config file and report every problem with its line."`

@@ -73,7 +73,8 @@ func (c *serveCmd) Run(e *env) error {
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// Requests get their own context, not the signal's: a write still in
+		// flight when SIGTERM arrives finishes during the drain.
 	}
 	addr := firstNonEmpty(c.Listen, e.getenv("WATCHFIRE_LISTEN"), cfg.Listen, ":8080")
 	ln, err := net.Listen("tcp", addr)

@@ -87,15 +87,18 @@ func (s *Snapshot) Page(id string) *PageView { return s.byID[id] }
 // whose host matches, with the longest matching path prefix; then a page
 // with no host and a matching prefix; then the default page.
 func (s *Snapshot) Resolve(host, path string) (*PageView, string) {
-	host = strings.ToLower(host)
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
-		host = host[:i]
+	// A page's host may carry a port (status.acme.test:8443) or not; the
+	// request's Host usually carries one only off the default port.
+	withPort := strings.ToLower(host)
+	bare := withPort
+	if i := strings.LastIndexByte(bare, ':'); i >= 0 && !strings.HasSuffix(bare, "]") {
+		bare = bare[:i]
 	}
 	var best *PageView
 	bestLen := -1
 	for _, pv := range s.Pages {
 		p := pv.Page
-		if p.Host != "" && p.Host != host {
+		if p.Host != "" && p.Host != bare && p.Host != withPort {
 			continue
 		}
 		if p.PathPrefix != "" && path != p.PathPrefix && !strings.HasPrefix(path, p.PathPrefix+"/") {
