@@ -88,8 +88,11 @@ func (c *change) applyComponent(want watchfire.Component) error {
 	}
 	next := *old
 	next.Name, next.Description, next.GroupID, next.Position = want.Name, want.Description, want.GroupID, want.Position
-	next.Showcase, next.OnlyShowIfDegraded, next.StartDate = want.Showcase, want.OnlyShowIfDegraded, want.StartDate
-	if next == *old && startDateEqual(next.StartDate, old.StartDate) {
+	next.Showcase, next.OnlyShowIfDegraded = want.Showcase, want.OnlyShowIfDegraded
+	if !startDateEqual(want.StartDate, old.StartDate) {
+		next.StartDate = want.StartDate
+	}
+	if next == *old { // StartDate is the same pointer unless the date changed
 		return nil
 	}
 	next.UpdatedAt = c.now

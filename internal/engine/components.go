@@ -143,16 +143,23 @@ func (e *Engine) UpdateComponent(ctx context.Context, origin Origin, id string, 
 		describedChange := next.Name != comp.Name || next.Description != comp.Description ||
 			next.GroupID != comp.GroupID || next.Position != comp.Position ||
 			next.Showcase != comp.Showcase || next.OnlyShowIfDegraded != comp.OnlyShowIfDegraded
+		manualChange := next.ManualStatus != comp.ManualStatus
 		*comp = next
 		if err := c.tx.UpdateComponent(c.ctx, comp); err != nil {
 			return err
 		}
-		if describedChange {
+		// A status change is recorded by rederive. An override that leaves
+		// the shown status as it was still changes the component, and every
+		// change must reach the hub.
+		if describedChange || (manualChange && c.st.DeriveStatus(comp) == comp.Status) {
+			msg := "Component details updated."
+			if !describedChange {
+				msg = manualMessage(comp.ManualStatus)
+			}
 			c.emit(watchfire.Event{Kind: watchfire.KindComponentUpdated, PageID: c.pageFor(comp.ID),
-				Product: c.productFor(comp.ID), ComponentID: comp.ID, ComponentName: comp.Name,
-				Message: "Component details updated."})
+				Product: c.productFor(comp.ID), ComponentID: comp.ID, ComponentName: comp.Name, Message: msg})
 		}
-		return nil // a status change is recorded by rederive
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -247,6 +254,13 @@ func manualStatus(s string) (watchfire.ComponentStatus, error) {
 		return watchfire.ComponentStatus(s), nil
 	}
 	return "", invalid("status: %q is not a component status; use %s, or %q to derive it again", s, statusList(), StatusAuto)
+}
+
+func manualMessage(s watchfire.ComponentStatus) string {
+	if s == "" {
+		return "Manual status cleared; the status is derived again."
+	}
+	return "Status set by an operator: " + string(s) + "."
 }
 
 func checkName(name string) error {

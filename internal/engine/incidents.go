@@ -181,6 +181,7 @@ func (e *Engine) UpdateIncident(ctx context.Context, origin Origin, id string, p
 		if err != nil {
 			return err
 		}
+		before := *inc
 		if p.Name != nil {
 			if err := checkName(*p.Name); err != nil {
 				return err
@@ -194,6 +195,10 @@ func (e *Engine) UpdateIncident(ctx context.Context, origin Origin, id string, p
 		}
 		if p.Postmortem != nil {
 			inc.Postmortem = *p.Postmortem
+		}
+		if inc.Name == before.Name && inc.Impact == before.Impact && inc.Postmortem == before.Postmortem {
+			out = *inc
+			return nil // nothing changed: no write, no event
 		}
 		inc.UpdatedAt = c.now
 		if err := c.tx.UpdateIncident(c.ctx, inc); err != nil {
@@ -274,13 +279,14 @@ func setAffected(list []watchfire.AffectedComponent, a watchfire.AffectedCompone
 // setStatusTimes stamps monitoring_at and resolved_at the way Statuspage
 // does: set on first entry into the state, cleared when an incident reopens.
 func setStatusTimes(inc *watchfire.Incident, now time.Time) {
-	switch {
-	case inc.Status == watchfire.IncidentMonitoring && inc.MonitoringAt == nil:
+	if inc.Status == watchfire.IncidentMonitoring && inc.MonitoringAt == nil {
 		inc.MonitoringAt = &now
-	case inc.Status.Closed() && inc.ResolvedAt == nil:
-		inc.ResolvedAt = &now
+	}
+	switch {
 	case !inc.Status.Closed():
 		inc.ResolvedAt = nil
+	case inc.ResolvedAt == nil:
+		inc.ResolvedAt = &now
 	}
 }
 

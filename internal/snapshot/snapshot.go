@@ -114,10 +114,8 @@ func (s *Snapshot) Resolve(host, path string) (*PageView, string) {
 		}
 	}
 	if best == nil {
-		best = s.Default
-	}
-	if best == nil {
-		return nil, path
+		// Nothing matched: the default page, at the path as given.
+		return s.Default, path
 	}
 	rest := strings.TrimPrefix(path, best.Page.PathPrefix)
 	if rest == "" {
@@ -171,6 +169,9 @@ type Builder struct {
 func NewBuilder(st store.Store, log *slog.Logger, now func() time.Time) *Builder {
 	if now == nil {
 		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
 	return &Builder{store: st, log: log, now: now}
 }

@@ -147,12 +147,12 @@ func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 // LoadState reads from one repeatable-read transaction, so the state is a
 // consistent snapshot of committed data.
 func (db *DB) LoadState(ctx context.Context) (*watchfire.State, error) {
-	readTx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return nil, interpretError(err, "starting a read transaction")
-	}
-	defer readTx.Rollback(ctx)
-	return loadState(ctx, readTx, store.HistoryLimit)
+	var st *watchfire.State
+	err := db.read(ctx, func(q queryer) (err error) {
+		st, err = loadState(ctx, q, store.HistoryLimit)
+		return err
+	})
+	return st, err
 }
 
 // queryer is what reads and writes need: a pgx.Tx or the pool.

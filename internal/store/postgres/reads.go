@@ -3,15 +3,39 @@ package postgres
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/watchfire-status/watchfire"
 )
 
-// Incident reads one incident, however old.
+// Incident reads one incident, however old. Its row, components and
+// updates come from one snapshot, so a commit in between cannot tear them
+// apart.
 func (db *DB) Incident(ctx context.Context, id string) (*watchfire.Incident, error) {
-	return getIncident(ctx, db.pool, id)
+	var out *watchfire.Incident
+	err := db.read(ctx, func(q queryer) (err error) {
+		out, err = getIncident(ctx, q, id)
+		return err
+	})
+	return out, err
 }
 
-// Maintenance reads one maintenance, however old.
+// Maintenance reads one maintenance, however old, consistently.
 func (db *DB) Maintenance(ctx context.Context, id string) (*watchfire.Maintenance, error) {
-	return getMaintenance(ctx, db.pool, id)
+	var out *watchfire.Maintenance
+	err := db.read(ctx, func(q queryer) (err error) {
+		out, err = getMaintenance(ctx, q, id)
+		return err
+	})
+	return out, err
+}
+
+// read runs fn in a repeatable-read, read-only transaction.
+func (db *DB) read(ctx context.Context, fn func(queryer) error) error {
+	readTx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return interpretError(err, "starting a read transaction")
+	}
+	defer readTx.Rollback(ctx)
+	return fn(readTx)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/watchfire-status/watchfire"
+	"github.com/watchfire-status/watchfire/internal/store"
 )
 
 // loadState reads pages, groups, components, the open incidents and
@@ -70,7 +71,7 @@ func scanPage(s scanner) (watchfire.Page, error) {
 	var p watchfire.Page
 	err := s.Scan(&p.ID, &p.Name, &p.URL, &p.TimeZone, &p.Locale, &p.Host, &p.PathPrefix,
 		&p.Components, &p.Position, &p.CreatedAt, &p.UpdatedAt)
-	p.Components = nilIfEmpty(p.Components)
+	p.Components = store.NilIfEmpty(p.Components)
 	return p, err
 }
 
@@ -213,10 +214,10 @@ func listUpdates(ctx context.Context, q queryer, tl timeline, ownerIDs []string)
 
 func scanUpdate(s scanner) (watchfire.IncidentUpdate, error) {
 	var u watchfire.IncidentUpdate
-	var affected []affectedComponent
+	var affected []store.AffectedJSON
 	err := s.Scan(&u.ID, &u.IncidentID, &u.Status, &u.Body, &affected, &u.DeliverNotifications,
 		&u.DisplayAt, &u.CreatedAt, &u.UpdatedAt)
-	u.AffectedComponents = decodeAffected(affected)
+	u.AffectedComponents = store.DecodeAffected(affected)
 	return u, err
 }
 

@@ -32,7 +32,7 @@ func (t *tx) UpsertPage(ctx context.Context, p *watchfire.Page) error {
 			locale = excluded.locale, host = excluded.host, path_prefix = excluded.path_prefix,
 			components = excluded.components, position = excluded.position,
 			updated_at = excluded.updated_at`,
-		p.ID, p.Name, p.URL, p.TimeZone, p.Locale, p.Host, p.PathPrefix, encodeIDs(p.Components), p.Position,
+		p.ID, p.Name, p.URL, p.TimeZone, p.Locale, p.Host, p.PathPrefix, store.EncodeIDs(p.Components), p.Position,
 		p.CreatedAt, p.UpdatedAt)
 	return interpretError(err, fmt.Sprintf("page %q", p.ID))
 }
@@ -210,7 +210,7 @@ func (t *tx) insertUpdate(ctx context.Context, tl timeline, ownerID string, u *w
 		INSERT INTO `+tl.table+` (id, `+tl.owner+`, status, body, affected_components,
 		                          deliver_notifications, display_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		u.ID, ownerID, u.Status, u.Body, encodeAffected(u.AffectedComponents), u.DeliverNotifications,
+		u.ID, ownerID, u.Status, u.Body, store.EncodeAffected(u.AffectedComponents), u.DeliverNotifications,
 		u.DisplayAt, u.CreatedAt, u.UpdatedAt)
 	return interpretError(err, fmt.Sprintf("%s update %q", tl.kind, u.ID))
 }

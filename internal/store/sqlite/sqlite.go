@@ -148,12 +148,12 @@ func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 // LoadState reads from one read transaction, so the state is a consistent
 // snapshot of committed data.
 func (db *DB) LoadState(ctx context.Context) (*watchfire.State, error) {
-	readTx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, interpretError(err, "starting a read transaction")
-	}
-	defer readTx.Rollback()
-	return loadState(ctx, readTx, store.HistoryLimit)
+	var st *watchfire.State
+	err := db.read(ctx, func(q queryer) (err error) {
+		st, err = loadState(ctx, q, store.HistoryLimit)
+		return err
+	})
+	return st, err
 }
 
 // queryer is what reads and writes need: a *sql.Tx or a *sql.DB.

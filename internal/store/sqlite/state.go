@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/watchfire-status/watchfire"
+	"github.com/watchfire-status/watchfire/internal/store"
 )
 
 // loadState reads pages, groups, components, the open incidents and
@@ -69,7 +70,7 @@ func scanPage(s scanner) (watchfire.Page, error) {
 	var p watchfire.Page
 	err := s.Scan(&p.ID, &p.Name, &p.URL, &p.TimeZone, &p.Locale, &p.Host, &p.PathPrefix,
 		jsonColumn{&p.Components}, &p.Position, timeColumn{&p.CreatedAt}, timeColumn{&p.UpdatedAt})
-	p.Components = nilIfEmpty(p.Components)
+	p.Components = store.NilIfEmpty(p.Components)
 	return p, err
 }
 
@@ -158,7 +159,7 @@ func addIncidentDetails(ctx context.Context, q queryer, incs []watchfire.Inciden
 	rows, err := q.QueryContext(ctx, `
 		SELECT incident_id, component_id, name, status FROM incident_components
 		WHERE incident_id IN (SELECT value FROM json_each(?))
-		ORDER BY incident_id, position`, encodeIDs(ids))
+		ORDER BY incident_id, position`, store.EncodeIDs(ids))
 	if err != nil {
 		return interpretError(err, "reading incident components")
 	}
@@ -203,7 +204,7 @@ func listUpdates(ctx context.Context, q queryer, tl timeline, ownerIDs []string)
 		       display_at, created_at, updated_at
 		FROM `+tl.table+`
 		WHERE `+tl.owner+` IN (SELECT value FROM json_each(?))
-		ORDER BY display_at DESC, created_at DESC, id DESC`, encodeIDs(ownerIDs))
+		ORDER BY display_at DESC, created_at DESC, id DESC`, store.EncodeIDs(ownerIDs))
 	if err != nil {
 		return nil, interpretError(err, "reading "+tl.kind+" updates")
 	}
@@ -212,10 +213,10 @@ func listUpdates(ctx context.Context, q queryer, tl timeline, ownerIDs []string)
 
 func scanUpdate(s scanner) (watchfire.IncidentUpdate, error) {
 	var u watchfire.IncidentUpdate
-	var affected []affectedComponent
+	var affected []store.AffectedJSON
 	err := s.Scan(&u.ID, &u.IncidentID, &u.Status, &u.Body, jsonColumn{&affected}, &u.DeliverNotifications,
 		timeColumn{&u.DisplayAt}, timeColumn{&u.CreatedAt}, timeColumn{&u.UpdatedAt})
-	u.AffectedComponents = decodeAffected(affected)
+	u.AffectedComponents = store.DecodeAffected(affected)
 	return u, err
 }
 
@@ -275,7 +276,7 @@ func addMaintenanceDetails(ctx context.Context, q queryer, ms []watchfire.Mainte
 	rows, err := q.QueryContext(ctx, `
 		SELECT maintenance_id, component_id FROM maintenance_components
 		WHERE maintenance_id IN (SELECT value FROM json_each(?))
-		ORDER BY maintenance_id, position`, encodeIDs(ids))
+		ORDER BY maintenance_id, position`, store.EncodeIDs(ids))
 	if err != nil {
 		return interpretError(err, "reading maintenance components")
 	}

@@ -30,7 +30,7 @@ func (t *tx) UpsertPage(ctx context.Context, p *watchfire.Page) error {
 			locale = excluded.locale, host = excluded.host, path_prefix = excluded.path_prefix,
 			components = excluded.components, position = excluded.position,
 			updated_at = excluded.updated_at`,
-		p.ID, p.Name, p.URL, p.TimeZone, p.Locale, p.Host, p.PathPrefix, encodeIDs(p.Components), p.Position,
+		p.ID, p.Name, p.URL, p.TimeZone, p.Locale, p.Host, p.PathPrefix, store.EncodeIDs(p.Components), p.Position,
 		encodeTime(p.CreatedAt), encodeTime(p.UpdatedAt))
 	return interpretError(err, fmt.Sprintf("page %q", p.ID))
 }
@@ -214,7 +214,7 @@ func (t *tx) insertUpdate(ctx context.Context, tl timeline, ownerID string, u *w
 		INSERT INTO `+tl.table+` (id, `+tl.owner+`, status, body, affected_components,
 		                          deliver_notifications, display_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, ownerID, u.Status, u.Body, encodeAffected(u.AffectedComponents), u.DeliverNotifications,
+		u.ID, ownerID, u.Status, u.Body, store.EncodeAffected(u.AffectedComponents), u.DeliverNotifications,
 		encodeTime(u.DisplayAt), encodeTime(u.CreatedAt), encodeTime(u.UpdatedAt))
 	return interpretError(err, fmt.Sprintf("%s update %q", tl.kind, u.ID))
 }

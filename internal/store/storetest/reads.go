@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -280,4 +281,82 @@ func testReadsAreUTC(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	assertUTC(t, "Maintenance", gotM)
+}
+
+// testReadsAreConsistent reads an incident and a maintenance while another
+// goroutine keeps rewriting them, each commit changing the object's name,
+// its components and its timeline together. A read must see all of one
+// commit: a name from one commit with the updates of another is a torn
+// read.
+func testReadsAreConsistent(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	const commits = 100
+	version := func(n int) string { return fmt.Sprintf("v%03d", n) }
+	inc := newIncident("inc", watchfire.IncidentInvestigating, at(0))
+	m := newMaintenance("mnt", watchfire.MaintenanceInProgress, at(0))
+	rewrite := func(tx store.Tx, n int) error {
+		inc.Name = version(n)
+		inc.Components = []watchfire.AffectedComponent{{ComponentID: "api", Name: version(n), NewStatus: watchfire.StatusMajorOutage}}
+		m.Name, m.Components = version(n), []string{version(n)}
+		iu := newUpdate("inc-"+version(n), "inc", "investigating", at(n), at(n))
+		mu := newUpdate("mnt-"+version(n), "mnt", "in_progress", at(n), at(n))
+		if n == 1 {
+			inc.Updates, m.Updates = []watchfire.IncidentUpdate{iu}, []watchfire.IncidentUpdate{mu}
+			if err := tx.CreateIncident(ctx, inc); err != nil {
+				return err
+			}
+			return tx.CreateMaintenance(ctx, m)
+		}
+		for _, write := range []func() error{
+			func() error { return tx.AddIncidentUpdate(ctx, &iu) },
+			func() error { return tx.UpdateIncident(ctx, inc) },
+			func() error { return tx.AddMaintenanceUpdate(ctx, &mu) },
+			func() error { return tx.UpdateMaintenance(ctx, m) },
+		} {
+			if err := write(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	mustUpdate(t, s, func(tx store.Tx) error { return rewrite(tx, 1) })
+
+	done := make(chan error, 1)
+	go func() {
+		for n := 2; n <= commits; n++ {
+			if err := s.Update(ctx, func(tx store.Tx) error { return rewrite(tx, n) }); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	var torn []string
+	for reading := true; reading; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("writer: %v", err)
+			}
+			reading = false
+		default:
+		}
+		gotInc, err := s.Incident(ctx, "inc")
+		if err != nil {
+			t.Fatalf("Incident: %v", err)
+		}
+		if want := version(len(gotInc.Updates)); gotInc.Name != want || len(gotInc.Components) != 1 || gotInc.Components[0].Name != want {
+			torn = append(torn, fmt.Sprintf("incident %s with %d updates and components %+v", gotInc.Name, len(gotInc.Updates), gotInc.Components))
+		}
+		gotM, err := s.Maintenance(ctx, "mnt")
+		if err != nil {
+			t.Fatalf("Maintenance: %v", err)
+		}
+		if want := version(len(gotM.Updates)); gotM.Name != want || len(gotM.Components) != 1 || gotM.Components[0] != want {
+			torn = append(torn, fmt.Sprintf("maintenance %s with %d updates and components %v", gotM.Name, len(gotM.Updates), gotM.Components))
+		}
+	}
+	if len(torn) > 0 {
+		t.Errorf("%d torn reads, e.g. %s", len(torn), torn[0])
+	}
 }

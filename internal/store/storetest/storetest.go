@@ -43,6 +43,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ReadNotFound", testReadNotFound},
 		{"ReadsSeeOnlyCommitted", testReadsSeeOnlyCommitted},
 		{"ReadsAreUTC", testReadsAreUTC},
+		{"ReadsAreConsistent", testReadsAreConsistent},
 		{"Tokens", testTokens},
 		{"Ping", testPing},
 	}
