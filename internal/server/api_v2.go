@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/watchfire-status/watchfire"
@@ -46,21 +45,23 @@ func serveDoc(w http.ResponseWriter, r *http.Request, doc *snapshot.Doc) {
 	h["Vary"] = hdrVary
 	h["Access-Control-Allow-Origin"] = hdrAnyOrigin
 
-	body, etag := doc.Body, doc.ETag
 	gzip := acceptsGzip(r)
 	if gzip {
-		etag = doc.GzipETag()
+		h["Etag"] = doc.GzipETagHeader
+	} else {
+		h["Etag"] = doc.ETagHeader
 	}
-	h["Etag"] = []string{etag}
 	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, doc) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	body := doc.Body
+	h["Content-Length"] = doc.LengthHeader
 	if gzip {
 		body = doc.Gzip()
 		h["Content-Encoding"] = hdrGzip
+		h["Content-Length"] = doc.GzipLengthHeader()
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)

@@ -51,19 +51,15 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// jsonFallback answers unknown routes and wrong methods with JSON errors
-// instead of the mux's plain text.
-func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
+// fallback answers requests no route took: 405 with Allow when the path
+// exists for other methods, else 404, both as JSON.
+func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := mux.Handler(r); pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
 		var allowed []string
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
 			probe := r.Clone(r.Context())
 			probe.Method = m
-			if _, p := mux.Handler(probe); p != "" {
+			if _, p := mux.Handler(probe); p != "" && p != "/" {
 				allowed = append(allowed, m)
 			}
 		}

@@ -43,8 +43,11 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/maintenances/{id}/updates", auth(s.postMaintenanceUpdate))
 
 	mux.Handle("GET /{$}", gz(s.api(s.index)))
+	// Everything else: a JSON 404, or 405 with Allow. It runs only when no
+	// route matched, so the hot paths are routed once.
+	mux.Handle("/", s.fallback(mux))
 
-	return s.observe(s.pagePrefix(s.jsonFallback(mux)))
+	return s.observe(s.pagePrefix(mux))
 }
 
 // gzipHandler compresses responses for clients that accept it.

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,18 +33,33 @@ type Doc struct {
 	ETag        string // strong, quoted
 	ContentType string
 
-	gzOnce sync.Once
-	gz     []byte
+	// Header values, made once so that serving a document allocates nothing.
+	ETagHeader, GzipETagHeader, LengthHeader []string
+
+	gzOnce       sync.Once
+	gz           []byte
+	gzLenHeader  []string
+	gzipETagText string
 }
 
 // NewDoc wraps a rendered body.
 func NewDoc(body []byte, contentType string) *Doc {
 	sum := sha256.Sum256(body)
-	return &Doc{Body: body, ETag: `"` + hex.EncodeToString(sum[:12]) + `"`, ContentType: contentType}
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	gzETag := etag[:len(etag)-1] + `-gzip"`
+	return &Doc{Body: body, ETag: etag, ContentType: contentType, gzipETagText: gzETag,
+		ETagHeader: []string{etag}, GzipETagHeader: []string{gzETag},
+		LengthHeader: []string{strconv.Itoa(len(body))}}
 }
 
 // GzipETag is the validator of the gzipped representation.
-func (d *Doc) GzipETag() string { return d.ETag[:len(d.ETag)-1] + `-gzip"` }
+func (d *Doc) GzipETag() string { return d.gzipETagText }
+
+// GzipLengthHeader is the Content-Length of the gzipped body.
+func (d *Doc) GzipLengthHeader() []string {
+	d.Gzip()
+	return d.gzLenHeader
+}
 
 // Gzip returns the body gzipped, compressing on first use only: most of a
 // snapshot's documents are never asked for compressed.
@@ -54,6 +70,7 @@ func (d *Doc) Gzip() []byte {
 		_, _ = zw.Write(d.Body)
 		_ = zw.Close()
 		d.gz = buf.Bytes()
+		d.gzLenHeader = []string{strconv.Itoa(len(d.gz))}
 	})
 	return d.gz
 }
