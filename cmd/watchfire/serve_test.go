@@ -321,3 +321,39 @@ func TestConditionalAndCompressedReads(t *testing.T) {
 		t.Fatalf("after a change If-None-Match old ETag = %d, want 200", r.status)
 	}
 }
+
+// The native API's reads carry validators too.
+func TestNativeReadsRevalidate(t *testing.T) {
+	t.Parallel()
+	in := start(t, "sqlite:"+t.TempDir()+"/n.db", "")
+	for _, path := range []string{"/api/v1/components", "/api/v1/pages", "/api/v1/components/api", "/api/v1/events"} {
+		r := in.do("GET", path, nil)
+		etag := r.header.Get("ETag")
+		if r.status != 200 || etag == "" || r.header.Get("Cache-Control") != "no-cache" {
+			t.Fatalf("%s: %d ETag %q Cache-Control %q", path, r.status, etag, r.header.Get("Cache-Control"))
+		}
+		if r2 := in.do("GET", path, nil, "If-None-Match", etag); r2.status != http.StatusNotModified || len(r2.body) != 0 {
+			t.Fatalf("%s with If-None-Match: %d, %d bytes; want 304 and no body", path, r2.status, len(r2.body))
+		}
+	}
+	in.createToken("t")
+	if r := in.do("POST", "/api/v1/components", map[string]any{"name": "New"}); r.header.Get("ETag") != "" || r.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("a write response carries ETag %q / Cache-Control %q", r.header.Get("ETag"), r.header.Get("Cache-Control"))
+	}
+}
+
+func TestNativeReadsGzipHaveTheirOwnETag(t *testing.T) {
+	t.Parallel()
+	in := start(t, "sqlite:"+t.TempDir()+"/g.db", "")
+	plain := in.do("GET", "/api/v1/components", nil)
+	gz := in.do("GET", "/api/v1/components", nil, "Accept-Encoding", "gzip")
+	if gz.header.Get("Content-Encoding") != "gzip" || gz.header.Get("ETag") == plain.header.Get("ETag") {
+		t.Fatalf("gzip ETag %q, plain %q: want distinct validators", gz.header.Get("ETag"), plain.header.Get("ETag"))
+	}
+	if string(gunzip(t, gz.body)) != string(plain.body) {
+		t.Fatal("gzip body differs from the plain one")
+	}
+	if r := in.do("GET", "/api/v1/components", nil, "Accept-Encoding", "gzip", "If-None-Match", gz.header.Get("ETag")); r.status != http.StatusNotModified {
+		t.Fatalf("revalidating the gzip ETag = %d, want 304", r.status)
+	}
+}

@@ -35,7 +35,7 @@ func (s *Server) listPages(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, pageJSON{ID: p.ID, Name: p.Name, URL: p.URL, TimeZone: p.TimeZone, Locale: p.Locale,
 			Host: p.Host, PathPrefix: p.PathPrefix, Components: comps, Indicator: string(ind), Status: desc})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"pages": out})
+	writeJSON(w, r, http.StatusOK, map[string]any{"pages": out})
 	return nil
 }
 
@@ -48,7 +48,7 @@ func (s *Server) listComponents(w http.ResponseWriter, r *http.Request) error {
 	for i := range st.Components {
 		out = append(out, toComponentJSON(&st.Components[i]))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"components": out})
+	writeJSON(w, r, http.StatusOK, map[string]any{"components": out})
 	return nil
 }
 
@@ -61,7 +61,7 @@ func (s *Server) getComponent(w http.ResponseWriter, r *http.Request) error {
 	if c == nil {
 		return watchfire.Errorf(watchfire.ENOTFOUND, "component %q not found", r.PathValue("id"))
 	}
-	writeJSON(w, http.StatusOK, toComponentJSON(c))
+	writeJSON(w, r, http.StatusOK, toComponentJSON(c))
 	return nil
 }
 
@@ -98,7 +98,7 @@ func (s *Server) createComponent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/components/"+c.ID)
-	writeJSON(w, http.StatusCreated, toComponentJSON(c))
+	writeJSON(w, r, http.StatusCreated, toComponentJSON(c))
 	return nil
 }
 
@@ -125,7 +125,7 @@ func (s *Server) patchComponent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toComponentJSON(c))
+	writeJSON(w, r, http.StatusOK, toComponentJSON(c))
 	return nil
 }
 
@@ -165,7 +165,7 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, toIncidentJSON(inc))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"incidents": out})
+	writeJSON(w, r, http.StatusOK, map[string]any{"incidents": out})
 	return nil
 }
 
@@ -182,7 +182,7 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	writeJSON(w, http.StatusOK, toIncidentJSON(inc))
+	writeJSON(w, r, http.StatusOK, toIncidentJSON(inc))
 	return nil
 }
 
@@ -210,7 +210,7 @@ func (s *Server) createIncident(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/incidents/"+inc.ID)
-	writeJSON(w, http.StatusCreated, toIncidentJSON(inc))
+	writeJSON(w, r, http.StatusCreated, toIncidentJSON(inc))
 	return nil
 }
 
@@ -234,7 +234,7 @@ func (s *Server) postIncidentUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toIncidentJSON(inc))
+	writeJSON(w, r, http.StatusCreated, toIncidentJSON(inc))
 	return nil
 }
 
@@ -253,7 +253,7 @@ func (s *Server) resolveIncident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toIncidentJSON(inc))
+	writeJSON(w, r, http.StatusOK, toIncidentJSON(inc))
 	return nil
 }
 
@@ -273,7 +273,7 @@ func (s *Server) patchIncident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toIncidentJSON(inc))
+	writeJSON(w, r, http.StatusOK, toIncidentJSON(inc))
 	return nil
 }
 
@@ -316,7 +316,7 @@ func (s *Server) listMaintenances(w http.ResponseWriter, r *http.Request) error 
 		}
 		out = append(out, toMaintenanceJSON(&st.Maintenances[i]))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"maintenances": out})
+	writeJSON(w, r, http.StatusOK, map[string]any{"maintenances": out})
 	return nil
 }
 
@@ -332,7 +332,7 @@ func (s *Server) getMaintenance(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	writeJSON(w, http.StatusOK, toMaintenanceJSON(m))
+	writeJSON(w, r, http.StatusOK, toMaintenanceJSON(m))
 	return nil
 }
 
@@ -359,7 +359,7 @@ func (s *Server) createMaintenance(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/maintenances/"+m.ID)
-	writeJSON(w, http.StatusCreated, toMaintenanceJSON(m))
+	writeJSON(w, r, http.StatusCreated, toMaintenanceJSON(m))
 	return nil
 }
 
@@ -378,7 +378,7 @@ func (s *Server) postMaintenanceUpdate(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toMaintenanceJSON(m))
+	writeJSON(w, r, http.StatusCreated, toMaintenanceJSON(m))
 	return nil
 }
 
@@ -400,7 +400,7 @@ func (s *Server) patchMaintenance(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toMaintenanceJSON(m))
+	writeJSON(w, r, http.StatusOK, toMaintenanceJSON(m))
 	return nil
 }
 
@@ -432,7 +432,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 	for i := range events {
 		out = append(out, toEventJSON(&events[i]))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+	writeJSON(w, r, http.StatusOK, map[string]any{"events": out})
 	return nil
 }
 

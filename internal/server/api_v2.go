@@ -71,13 +71,7 @@ func serveDoc(w http.ResponseWriter, r *http.Request, doc *snapshot.Doc) {
 // etagMatch reports whether If-None-Match names either representation of
 // the document (or is "*").
 func etagMatch(inm string, doc *snapshot.Doc) bool {
-	for _, tag := range strings.Split(inm, ",") {
-		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		if tag == "*" || tag == doc.ETag || tag == doc.GzipETag() {
-			return true
-		}
-	}
-	return false
+	return etagListMatch(inm, doc.ETag) || etagListMatch(inm, doc.GzipETag())
 }
 
 // acceptsGzip reports whether Accept-Encoding allows gzip (q > 0).

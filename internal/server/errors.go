@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,19 +57,50 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if code == watchfire.EUNAUTHORIZED {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="watchfire"`)
 	}
-	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: watchfire.ErrorMessage(err)}})
+	writeJSON(w, r, status, errorBody{Error: errorDetail{Code: code, Message: watchfire.ErrorMessage(err)}})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON answers with v as JSON. A successful GET carries a strong
+// ETag and answers 304 when If-None-Match already names it; everything
+// else is marked not to be stored.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		body = []byte(`{"error":{"code":"internal","message":"could not encode the response"}}`)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	body = append(body, '\n')
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		sum := sha256.Sum256(body)
+		etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+		h.Set("ETag", etag)
+		h.Set("Cache-Control", "no-cache")
+		// The gzip wrapper suffixes the ETag of compressed responses; a
+		// client revalidating that form has the same content.
+		gzETag := etag[:len(etag)-1] + `-gzip"`
+		if inm := r.Header.Get("If-None-Match"); inm != "" && (etagListMatch(inm, etag) || etagListMatch(inm, gzETag)) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	} else {
+		h.Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
+	_, _ = w.Write(body)
+}
+
+// etagListMatch reports whether an If-None-Match list names etag (weak
+// comparison, as RFC 9110 asks for If-None-Match).
+func etagListMatch(inm, etag string) bool {
+	for _, tag := range strings.Split(inm, ",") {
+		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+		if tag == "*" || tag == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // maxBody is the largest request body the API reads.

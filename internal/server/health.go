@@ -26,7 +26,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if s.snaps.Current() == nil {
 		return watchfire.Errorf(watchfire.EUNAVAILABLE, "the status snapshot is not loaded yet")
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	writeJSON(w, r, http.StatusOK, map[string]string{"status": "ready"})
 	return nil
 }
 
@@ -47,7 +47,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
 	if pv != nil {
 		body["page"] = map[string]string{"id": pv.Page.ID, "name": pv.Page.Name}
 	}
-	writeJSON(w, http.StatusOK, body)
+	writeJSON(w, r, http.StatusOK, body)
 	return nil
 }
 

@@ -50,9 +50,10 @@ func (s *Server) Handler() http.Handler {
 	return s.observe(s.pagePrefix(mux))
 }
 
-// gzipHandler compresses responses for clients that accept it.
+// gzipHandler compresses responses for clients that accept it. The gzip
+// form gets its own ETag, as a different representation must.
 func gzipHandler(h http.Handler) http.Handler {
-	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(512))
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(512), gzhttp.SuffixETag("-gzip"))
 	if err != nil {
 		panic(err) // the options are constants
 	}
