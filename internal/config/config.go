@@ -104,6 +104,8 @@ type MonitorConfig struct {
 	RecordType         string            `yaml:"record_type,omitempty"` // dns; default A
 	Grace              Duration          `yaml:"grace,omitempty"`       // heartbeat
 	Target             string            `yaml:"target,omitempty"`      // self: api, events or database
+	Server             string            `yaml:"server,omitempty"`      // dns: resolver host:port; default the system's
+	Service            string            `yaml:"service,omitempty"`     // grpc: health service name; default "" (the server)
 	Expect             Expect            `yaml:"expect,omitempty"`
 }
 
@@ -115,7 +117,9 @@ type Expect struct {
 	BodyRegex    string   `yaml:"body_regex,omitempty"`
 	JSONPath     string   `yaml:"json_path,omitempty"`
 	JSONValue    string   `yaml:"json_value,omitempty"`
-	Answers      []string `yaml:"answers,omitempty"` // dns
+	Answers      []string `yaml:"answers,omitempty"`   // dns
+	Rcode        string   `yaml:"rcode,omitempty"`     // dns; default NOERROR
+	CertDays     int      `yaml:"cert_days,omitempty"` // http(s), tls: fewer days left on the certificate is a failure
 }
 
 // DependencyConfig is a third-party status page Watchfire follows.

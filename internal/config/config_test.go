@@ -196,7 +196,7 @@ func TestLoadErrors(t *testing.T) {
     url: https://acme.test
     expect: {status: [200], latency: 1s}
 `, []string{
-			`watchfire.yaml:16: monitors[2].expect.latency: unknown key; known keys: status, latency_under, body_contains, body_regex, json_path, json_value, answers`,
+			`watchfire.yaml:16: monitors[2].expect.latency: unknown key; known keys: status, latency_under, body_contains, body_regex, json_path, json_value, answers, rcode, cert_days`,
 		}},
 		{"bad duration", base + `    interval: abc
 `, []string{

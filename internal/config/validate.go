@@ -36,17 +36,21 @@ var (
 // type does not read it is an error: it would be silently ignored.
 var monitorKeys = map[string][]string{
 	"http": {"url", "method", "headers", "body", "timeout", "retries", "follow_redirects", "insecure_skip_verify",
-		"expect.status", "expect.latency_under", "expect.body_contains", "expect.body_regex", "expect.json_path", "expect.json_value"},
+		"expect.status", "expect.latency_under", "expect.body_contains", "expect.body_regex", "expect.json_path", "expect.json_value",
+		"expect.cert_days"},
 	"tcp":  {"host", "port", "timeout", "retries", "expect.latency_under"},
-	"dns":  {"host", "record_type", "timeout", "retries", "expect.latency_under", "expect.answers"},
-	"tls":  {"host", "port", "timeout", "retries", "expect.latency_under"},
+	"dns":  {"host", "record_type", "server", "timeout", "retries", "expect.latency_under", "expect.answers", "expect.rcode"},
+	"tls":  {"host", "port", "timeout", "retries", "insecure_skip_verify", "expect.latency_under", "expect.cert_days"},
 	"icmp": {"host", "timeout", "retries", "expect.latency_under"},
-	"grpc": {"url", "host", "port", "timeout", "retries", "insecure_skip_verify", "expect.latency_under"},
+	"grpc": {"url", "host", "port", "service", "timeout", "retries", "insecure_skip_verify", "expect.latency_under"},
 	"websocket": {"url", "headers", "body", "timeout", "retries", "insecure_skip_verify",
 		"expect.latency_under", "expect.body_contains", "expect.body_regex"},
 	"heartbeat": {"grace"},
 	"self":      {"target", "timeout", "retries", "expect.latency_under"},
 }
+
+// dnsRcodes are the response codes a dns monitor can expect.
+var dnsRcodes = []string{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"}
 
 var (
 	httpMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
@@ -460,6 +464,14 @@ func (v *validator) monitor(i int, m *MonitorConfig, ids map[string]int) {
 		if m.RecordType != "" && !slices.Contains(recordTypes, m.RecordType) {
 			v.errorf(path+".record_type", "%q is not a DNS record type; use one of %s", m.RecordType, strings.Join(recordTypes, ", "))
 		}
+		if m.Server != "" {
+			if host, port, err := net.SplitHostPort(m.Server); err != nil || host == "" || !validPort(port, false) {
+				v.errorf(path+".server", "%q is not a resolver address; use host:port, e.g. 1.1.1.1:53", m.Server)
+			}
+		}
+		if m.Expect.Rcode != "" && !slices.Contains(dnsRcodes, m.Expect.Rcode) {
+			v.errorf(path+".expect.rcode", "%q is not a DNS response code; use one of %s", m.Expect.Rcode, strings.Join(dnsRcodes, ", "))
+		}
 	case "tls":
 		v.requiredHost(path, m)
 		v.port(path, m)
@@ -520,6 +532,9 @@ func (v *validator) expect(path string, m *MonitorConfig) {
 	}
 	if e.JSONValue != "" && e.JSONPath == "" {
 		v.errorf(path+".json_value", "needs json_path: the value is compared with what json_path selects")
+	}
+	if e.CertDays < 0 {
+		v.errorf(path+".cert_days", "%d is negative; use the number of days a certificate must still be valid, e.g. 14", e.CertDays)
 	}
 	for j, a := range e.Answers {
 		if a == "" {
