@@ -14,9 +14,13 @@ type State struct {
 	Components   []Component
 	Incidents    []Incident    // unresolved ones and recent history, newest first
 	Maintenances []Maintenance // unfinished ones and recent history, newest first
-	LastEventID  int64         // id of the newest event reflected here
-	UpdatedAt    time.Time     // received_at of that event: when the state last changed
-	LoadedAt     time.Time
+	// DependsOn lists, per component id, the components it depends on. It
+	// comes from the config, not the store; the engine sets it.
+	DependsOn map[string][]string
+
+	LastEventID int64     // id of the newest event reflected here
+	UpdatedAt   time.Time // received_at of that event: when the state last changed
+	LoadedAt    time.Time
 }
 
 // Component returns the component with the id, or nil.
@@ -72,7 +76,9 @@ func (s *State) Maintenance(id string) *Maintenance {
 // DeriveStatus computes a component's effective status from its inputs.
 // Precedence, as DESIGN.md sets it: a manual override wins outright; then
 // an active maintenance; otherwise the worst of the open incidents' status
-// for the component, the monitor verdict and the dependency roll-up.
+// for the component, the monitor verdict and the dependency roll-up (an
+// outage of a component it depends on makes it degraded, without hiding
+// its own, possibly worse, verdict).
 func (s *State) DeriveStatus(c *Component) ComponentStatus {
 	if c.ManualStatus != "" {
 		return c.ManualStatus
@@ -95,10 +101,24 @@ func (s *State) DeriveStatus(c *Component) ComponentStatus {
 			}
 		}
 	}
+	if s.DependencyDown(c.ID) != nil {
+		status = Worse(status, StatusDegradedPerformance)
+	}
 	if status == "" {
 		return StatusOperational
 	}
 	return status
+}
+
+// DependencyDown returns the first component that c depends on and that
+// has a partial or major outage, or nil.
+func (s *State) DependencyDown(componentID string) *Component {
+	for _, id := range s.DependsOn[componentID] {
+		if d := s.Component(id); d != nil && (d.Status == StatusPartialOutage || d.Status == StatusMajorOutage) {
+			return d
+		}
+	}
+	return nil
 }
 
 // GroupStatus is the worst status among a group's members on the page.

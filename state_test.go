@@ -137,3 +137,28 @@ func join(list []string) string {
 	}
 	return out
 }
+
+func TestDependencyRollUp(t *testing.T) {
+	st := &watchfire.State{
+		DependsOn: map[string][]string{"api": {"db", "cache"}},
+		Components: []watchfire.Component{
+			{ID: "api"}, {ID: "db", Status: watchfire.StatusMajorOutage}, {ID: "cache", Status: watchfire.StatusOperational},
+		},
+	}
+	api := st.Component("api")
+	if got := st.DeriveStatus(api); got != watchfire.StatusDegradedPerformance {
+		t.Fatalf("api with db down = %s, want degraded_performance", got)
+	}
+	if d := st.DependencyDown("api"); d == nil || d.ID != "db" {
+		t.Fatalf("DependencyDown = %v, want db", d)
+	}
+	api.MonitorStatus = watchfire.StatusMajorOutage
+	if got := st.DeriveStatus(api); got != watchfire.StatusMajorOutage {
+		t.Fatalf("api's own major outage hidden by the roll-up: %s", got)
+	}
+	api.MonitorStatus = ""
+	st.Component("db").Status = watchfire.StatusDegradedPerformance
+	if got := st.DeriveStatus(api); got != watchfire.StatusOperational {
+		t.Fatalf("a degraded dependency must not degrade dependents: %s", got)
+	}
+}

@@ -246,19 +246,22 @@ type IncidentUpdate struct {
 
 // Incident is an unplanned event with a timeline of updates.
 type Incident struct {
-	ID           string
-	PageID       string
-	Name         string
-	Status       IncidentStatus
-	Impact       Impact
-	Components   []AffectedComponent // current status this incident sets per component (NewStatus); OldStatus unused
-	Updates      []IncidentUpdate    // newest first
-	Postmortem   string              // markdown, published when set
-	StartedAt    time.Time
-	MonitoringAt *time.Time
-	ResolvedAt   *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID         string
+	PageID     string
+	Name       string
+	Status     IncidentStatus
+	Impact     Impact
+	Components []AffectedComponent // current status this incident sets per component (NewStatus); OldStatus unused
+	Updates    []IncidentUpdate    // newest first
+	Postmortem string              // markdown, published when set
+	// AutoComponent is the component whose monitors opened the incident;
+	// "" for incidents people open. Monitors follow up only their own.
+	AutoComponent string
+	StartedAt     time.Time
+	MonitoringAt  *time.Time
+	ResolvedAt    *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Open reports whether the incident still affects its components.

@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,8 +39,22 @@ type Engine struct {
 	log   *slog.Logger
 
 	// mu serializes writers in this process so that events reach the hub
-	// in the order they were committed.
+	// in the order they were committed. It also guards the topology.
 	mu sync.Mutex
+
+	// From the config: which components depend on which, and which may
+	// have incidents opened by their monitors.
+	dependsOn    map[string][]string
+	autoIncident map[string]bool
+}
+
+// SetTopology sets what the config says about components beyond their
+// fields: dependencies (for the status roll-up) and whether monitors may
+// open incidents for them (true when absent).
+func (e *Engine) SetTopology(dependsOn map[string][]string, autoIncident map[string]bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.dependsOn, e.autoIncident = dependsOn, autoIncident
 }
 
 // New returns an engine writing to st and publishing to h. now is the
@@ -62,6 +77,10 @@ type change struct {
 	now    time.Time
 	origin Origin
 	events []watchfire.Event
+
+	// monitorReasons holds, per component, why its monitors gave their
+	// verdict, for the status-change event's message.
+	monitorReasons map[string]string
 }
 
 func (c *change) emit(e watchfire.Event) { c.events = append(c.events, e) }
@@ -80,6 +99,7 @@ func (e *Engine) write(ctx context.Context, origin Origin, fn func(c *change) er
 		if err != nil {
 			return err
 		}
+		st.DependsOn = e.dependsOn
 		c := &change{ctx: ctx, tx: tx, st: st, now: now, origin: origin}
 		if err := fn(c); err != nil {
 			return err
@@ -111,30 +131,39 @@ func (e *Engine) write(ctx context.Context, origin Origin, fn func(c *change) er
 }
 
 // rederive recomputes every component's effective status from the state
-// the command left, and records each one that changed.
+// the command left, and records each one that changed. A change can ripple
+// along depends_on, so it repeats until nothing moves; the config forbids
+// cycles, so that takes at most one pass per component.
 func (c *change) rederive() error {
-	for i := range c.st.Components {
-		comp := &c.st.Components[i]
-		next := c.st.DeriveStatus(comp)
-		if next == comp.Status {
-			continue
+	for pass := 0; pass <= len(c.st.Components); pass++ {
+		moved := false
+		for i := range c.st.Components {
+			comp := &c.st.Components[i]
+			next := c.st.DeriveStatus(comp)
+			if next == comp.Status {
+				continue
+			}
+			moved = true
+			prev := comp.Status
+			comp.Status = next
+			comp.UpdatedAt = c.now
+			if err := c.tx.UpdateComponent(c.ctx, comp); err != nil {
+				return err
+			}
+			c.emit(watchfire.Event{
+				Kind:          watchfire.KindComponentStatusChanged,
+				PageID:        c.pageFor(comp.ID),
+				Product:       c.productFor(comp.ID),
+				ComponentID:   comp.ID,
+				ComponentName: comp.Name,
+				OldStatus:     string(prev),
+				NewStatus:     string(next),
+				Message:       c.reason(comp),
+			})
 		}
-		prev := comp.Status
-		comp.Status = next
-		comp.UpdatedAt = c.now
-		if err := c.tx.UpdateComponent(c.ctx, comp); err != nil {
-			return err
+		if !moved {
+			return nil
 		}
-		c.emit(watchfire.Event{
-			Kind:          watchfire.KindComponentStatusChanged,
-			PageID:        c.pageFor(comp.ID),
-			Product:       c.productFor(comp.ID),
-			ComponentID:   comp.ID,
-			ComponentName: comp.Name,
-			OldStatus:     string(prev),
-			NewStatus:     string(next),
-			Message:       c.reason(comp),
-		})
 	}
 	return nil
 }
@@ -160,7 +189,13 @@ func (c *change) reason(comp *watchfire.Component) string {
 		}
 	}
 	if comp.MonitorStatus != "" && comp.MonitorStatus == comp.Status {
+		if why := c.monitorReasons[comp.ID]; why != "" && comp.Status != watchfire.StatusOperational {
+			return "Reported by monitors: " + why
+		}
 		return "Reported by monitors."
+	}
+	if d := c.st.DependencyDown(comp.ID); d != nil && comp.Status == watchfire.StatusDegradedPerformance {
+		return "Depends on " + d.Name + ", which has a " + strings.ReplaceAll(string(d.Status), "_", " ") + "."
 	}
 	return ""
 }

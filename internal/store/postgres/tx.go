@@ -86,9 +86,9 @@ func (t *tx) GetIncident(ctx context.Context, id string) (*watchfire.Incident, e
 func (t *tx) CreateIncident(ctx context.Context, inc *watchfire.Incident) error {
 	_, err := t.q.Exec(ctx, `
 		INSERT INTO incidents (`+incidentColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		inc.ID, inc.PageID, inc.Name, inc.Status, inc.Impact, inc.Postmortem, inc.StartedAt,
-		inc.MonitoringAt, inc.ResolvedAt, inc.CreatedAt, inc.UpdatedAt)
+		inc.MonitoringAt, inc.ResolvedAt, inc.CreatedAt, inc.UpdatedAt, inc.AutoComponent)
 	if err != nil {
 		return interpretError(err, fmt.Sprintf("incident %q", inc.ID))
 	}
@@ -107,10 +107,10 @@ func (t *tx) UpdateIncident(ctx context.Context, inc *watchfire.Incident) error 
 	res, err := t.q.Exec(ctx, `
 		UPDATE incidents SET
 			page_id = $1, name = $2, status = $3, impact = $4, postmortem = $5, started_at = $6,
-			monitoring_at = $7, resolved_at = $8, created_at = $9, updated_at = $10
-		WHERE id = $11`,
+			monitoring_at = $7, resolved_at = $8, created_at = $9, updated_at = $10, auto_component = $11
+		WHERE id = $12`,
 		inc.PageID, inc.Name, inc.Status, inc.Impact, inc.Postmortem, inc.StartedAt,
-		inc.MonitoringAt, inc.ResolvedAt, inc.CreatedAt, inc.UpdatedAt, inc.ID)
+		inc.MonitoringAt, inc.ResolvedAt, inc.CreatedAt, inc.UpdatedAt, inc.AutoComponent, inc.ID)
 	if err := changedOne(res, err, fmt.Sprintf("incident %q", inc.ID)); err != nil {
 		return err
 	}

@@ -103,13 +103,13 @@ func getComponent(ctx context.Context, q queryer, id string) (*watchfire.Compone
 }
 
 const incidentColumns = `id, page_id, name, status, impact, postmortem, started_at, monitoring_at, resolved_at,
-	created_at, updated_at`
+	created_at, updated_at, auto_component`
 
 func scanIncident(s scanner) (watchfire.Incident, error) {
 	var inc watchfire.Incident
 	err := s.Scan(&inc.ID, &inc.PageID, &inc.Name, &inc.Status, &inc.Impact, &inc.Postmortem,
 		timeColumn{&inc.StartedAt}, nullTimeColumn{&inc.MonitoringAt}, nullTimeColumn{&inc.ResolvedAt},
-		timeColumn{&inc.CreatedAt}, timeColumn{&inc.UpdatedAt})
+		timeColumn{&inc.CreatedAt}, timeColumn{&inc.UpdatedAt}, &inc.AutoComponent)
 	return inc, err
 }
 

@@ -86,10 +86,10 @@ func (t *tx) GetIncident(ctx context.Context, id string) (*watchfire.Incident, e
 func (t *tx) CreateIncident(ctx context.Context, inc *watchfire.Incident) error {
 	_, err := t.q.ExecContext(ctx, `
 		INSERT INTO incidents (`+incidentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		inc.ID, inc.PageID, inc.Name, inc.Status, inc.Impact, inc.Postmortem, encodeTime(inc.StartedAt),
 		encodeNullTime(inc.MonitoringAt), encodeNullTime(inc.ResolvedAt), encodeTime(inc.CreatedAt),
-		encodeTime(inc.UpdatedAt))
+		encodeTime(inc.UpdatedAt), inc.AutoComponent)
 	if err != nil {
 		return interpretError(err, fmt.Sprintf("incident %q", inc.ID))
 	}
@@ -108,11 +108,11 @@ func (t *tx) UpdateIncident(ctx context.Context, inc *watchfire.Incident) error 
 	res, err := t.q.ExecContext(ctx, `
 		UPDATE incidents SET
 			page_id = ?, name = ?, status = ?, impact = ?, postmortem = ?, started_at = ?,
-			monitoring_at = ?, resolved_at = ?, created_at = ?, updated_at = ?
+			monitoring_at = ?, resolved_at = ?, created_at = ?, updated_at = ?, auto_component = ?
 		WHERE id = ?`,
 		inc.PageID, inc.Name, inc.Status, inc.Impact, inc.Postmortem, encodeTime(inc.StartedAt),
 		encodeNullTime(inc.MonitoringAt), encodeNullTime(inc.ResolvedAt), encodeTime(inc.CreatedAt),
-		encodeTime(inc.UpdatedAt), inc.ID)
+		encodeTime(inc.UpdatedAt), inc.AutoComponent, inc.ID)
 	if err := changedOne(res, err, fmt.Sprintf("incident %q", inc.ID)); err != nil {
 		return err
 	}
