@@ -17,8 +17,9 @@ type cli struct {
 	LogLevel  string `help:"Log level: debug, info, warn or error (env WATCHFIRE_LOG_LEVEL)." placeholder:"LEVEL"`
 	LogFormat string `help:"Log format: text or json (env WATCHFIRE_LOG_FORMAT)." placeholder:"FORMAT"`
 
-	Serve   serveCmd   `cmd:"" help:"Serve the status page's APIs. With no flags, runs the demo on ./watchfire.db."`
+	Serve   serveCmd   `cmd:"" help:"Serve the status page's APIs and run the monitors. With no flags, runs the demo on ./watchfire.db."`
 	Migrate migrateCmd `cmd:"" help:"Bring the database schema up to date."`
+	Check   checkCmd   `cmd:"" help:"Run every monitor's probe once and print a table; exits 1 if any fails."`
 	Config  struct {
 		Validate configValidateCmd `cmd:"" help:"Check a config file and report every problem with its line."`
 	} `cmd:"" help:"Work with the config file."`

@@ -9,9 +9,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/watchfire-status/watchfire/internal/config"
 	"github.com/watchfire-status/watchfire/internal/engine"
 	"github.com/watchfire-status/watchfire/internal/hub"
 	"github.com/watchfire-status/watchfire/internal/logbuf"
+	"github.com/watchfire-status/watchfire/internal/monitor"
+	"github.com/watchfire-status/watchfire/internal/probe"
+	"github.com/watchfire-status/watchfire/internal/probe/kinds"
 	"github.com/watchfire-status/watchfire/internal/server"
 	"github.com/watchfire-status/watchfire/internal/snapshot"
 )
@@ -49,9 +53,26 @@ func (c *serveCmd) Run(e *env) error {
 	snaps := snapshot.NewBuilder(db, e.log, time.Now)
 	h.OnCommit(snaps.OnCommit)
 
+	eng.SetTopology(monitor.Topology(cfg))
 	pages, groups, components := cfg.Domain()
 	if err := eng.Apply(ctx, engine.Desired{Pages: pages, Groups: groups, Components: components}); err != nil {
 		return fmt.Errorf("applying %s: %w", source, err)
+	}
+	defs, heartbeatTokens := monitor.FromConfig(cfg)
+	heartbeats := monitor.NewHeartbeats(time.Now)
+	heartbeats.Register(heartbeatTokens)
+	self := &monitor.Self{Store: db, Hub: h}
+	runner := monitor.NewRunner(monitor.Options{
+		Factories: kinds.Table,
+		Deps:      probe.Deps{Self: self, Heartbeats: heartbeats, Now: time.Now},
+		Status:    eng,
+		Log:       e.log,
+	})
+	if err := runner.Update(defs); err != nil {
+		return fmt.Errorf("%s: %w", source, err)
+	}
+	if err := clearUnmonitored(ctx, eng, cfg, defs); err != nil {
+		return err
 	}
 	if err := snaps.Refresh(ctx); err != nil {
 		return fmt.Errorf("loading the status snapshot: %w", err)
@@ -62,7 +83,7 @@ func (c *serveCmd) Run(e *env) error {
 	accessOut := logbuf.New(e.stderr, 64<<10, 200*time.Millisecond)
 	defer accessOut.Close()
 	srv := server.New(server.Deps{
-		Engine: eng, Snapshots: snaps, Store: db, Log: e.log,
+		Engine: eng, Snapshots: snaps, Store: db, Log: e.log, Heartbeats: heartbeats,
 		AccessLog: e.newLog(accessOut).With("log", "access"), Version: versionString(),
 	})
 	httpServer := &http.Server{
@@ -81,12 +102,19 @@ func (c *serveCmd) Run(e *env) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w (is another process using the port? pick another with --listen)", addr, err)
 	}
+	self.APIURL = "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "Watchfire %s is serving %s on %s\n", versionString(), source, displayURL(ln.Addr()))
 	e.log.Info("serving", "addr", ln.Addr().String(), "config", source, "database", redact(c.dsn(e, cfg)))
 
 	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBackground()
 	go snaps.Run(bgCtx, snapshotResync)
+	runnerDone := make(chan struct{})
+	go func() {
+		defer close(runnerDone)
+		runner.Run(bgCtx)
+	}()
+	go resolveQuietIncidents(bgCtx, eng, e.log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
@@ -104,6 +132,8 @@ func (c *serveCmd) Run(e *env) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	stopBackground() // monitors finish their checks and write what is pending
+	<-runnerDone
 	_ = accessOut.Close() // the last requests' lines before the last word
 	e.log.Info("stopped")
 	return nil
@@ -119,4 +149,43 @@ func displayURL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// quietPeriod is how long a recovered component must stay out of an
+// outage before its automatic incident is resolved.
+const quietPeriod = 5 * time.Minute
+
+// resolveQuietIncidents closes automatic incidents whose component has
+// stayed healthy for the quiet period.
+func resolveQuietIncidents(ctx context.Context, eng *engine.Engine, log *slog.Logger) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := eng.ResolveQuietAutoIncidents(ctx, quietPeriod); err != nil && ctx.Err() == nil {
+				log.Warn("resolving quiet automatic incidents", "err", err)
+			} else if n > 0 {
+				log.Info("resolved automatic incidents after the quiet period", "count", n)
+			}
+		}
+	}
+}
+
+// clearUnmonitored forgets a monitor verdict left from an earlier run for
+// components that no longer have monitors.
+func clearUnmonitored(ctx context.Context, eng *engine.Engine, cfg *config.Config, defs []monitor.Def) error {
+	monitored := map[string]bool{}
+	for _, d := range defs {
+		monitored[d.ComponentID] = true
+	}
+	var clear []engine.MonitorVerdict
+	for _, c := range cfg.Components {
+		if !monitored[c.ID] {
+			clear = append(clear, engine.MonitorVerdict{ComponentID: c.ID})
+		}
+	}
+	return eng.SetMonitorStatus(ctx, clear)
 }

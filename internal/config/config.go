@@ -106,6 +106,7 @@ type MonitorConfig struct {
 	Target             string            `yaml:"target,omitempty"`      // self: api, events or database
 	Server             string            `yaml:"server,omitempty"`      // dns: resolver host:port; default the system's
 	Service            string            `yaml:"service,omitempty"`     // grpc: health service name; default "" (the server)
+	Token              string            `yaml:"token,omitempty"`       // heartbeat: the secret in the push URL
 	Expect             Expect            `yaml:"expect,omitempty"`
 }
 

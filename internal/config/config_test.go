@@ -69,7 +69,7 @@ monitors:
   - {id: a, component: api, type: HTTP, url: "https://api.acme.test/health", interval: 5s}
   - {id: b, component: api, type: dns, host: acme.test, record_type: aaaa}
   - {id: c, component: api, type: tls, host: acme.test}
-  - {id: d, component: api, type: heartbeat, interval: 5m, grace: 1m}
+  - {id: d, component: api, type: heartbeat, interval: 5m, grace: 1m, token: 0123456789abcdef}
 `, func(t *testing.T, c *Config) {
 			a, b, cc, d := c.Monitors[0], c.Monitors[1], c.Monitors[2], c.Monitors[3]
 			if a.Type != "http" || a.Method != "GET" || a.FollowRedirects == nil || !*a.FollowRedirects {
@@ -289,11 +289,14 @@ monitors:
     type: heartbeat
     url: https://acme.test/ping
   - {id: port, component: api, type: tcp, host: "redis.acme.test:6379", method: GET}
+  - {id: beat2, component: api, type: heartbeat, token: short}
 `, []string{
-			`watchfire.yaml:6: monitors[0].url: heartbeat monitors do not use url; they use interval, grace`,
+			`watchfire.yaml:3: monitors[0].token: required for heartbeat monitors: the secret in the push URL POST /api/v1/heartbeat/{token}; use 16 or more random letters and digits`,
+			`watchfire.yaml:6: monitors[0].url: heartbeat monitors do not use url; they use interval, grace, token`,
 			`watchfire.yaml:7: monitors[1].method: tcp monitors do not use method; they use interval, host, port, timeout, retries, expect.latency_under`,
 			`watchfire.yaml:7: monitors[1].host: "redis.acme.test:6379" includes a port; write the host name alone and the port in port`,
 			`watchfire.yaml:7: monitors[1].port: required for tcp monitors, e.g. port: 443`,
+			`watchfire.yaml:8: monitors[2].token: use 16 to 128 letters, digits, '-' or '_', so the push URL cannot be guessed`,
 		}},
 		{"http and websocket URLs", `components: [{id: api, name: API}]
 monitors:

@@ -45,9 +45,13 @@ var monitorKeys = map[string][]string{
 	"grpc": {"url", "host", "port", "service", "timeout", "retries", "insecure_skip_verify", "expect.latency_under"},
 	"websocket": {"url", "headers", "body", "timeout", "retries", "insecure_skip_verify",
 		"expect.latency_under", "expect.body_contains", "expect.body_regex"},
-	"heartbeat": {"grace"},
+	"heartbeat": {"grace", "token"},
 	"self":      {"target", "timeout", "retries", "expect.latency_under"},
 }
+
+// heartbeatTokenRE is what a heartbeat token may hold: URL-safe, long
+// enough not to be guessed.
+var heartbeatTokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{16,128}$`)
 
 // dnsRcodes are the response codes a dns monitor can expect.
 var dnsRcodes = []string{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"}
@@ -486,6 +490,13 @@ func (v *validator) monitor(i int, m *MonitorConfig, ids map[string]int) {
 		default:
 			v.requiredHost(path, m)
 			v.requiredPort(path, m)
+		}
+	case "heartbeat":
+		switch {
+		case m.Token == "":
+			v.errorf(path+".token", "required for heartbeat monitors: the secret in the push URL POST /api/v1/heartbeat/{token}; use 16 or more random letters and digits")
+		case len(m.Token) < 16 || !heartbeatTokenRE.MatchString(m.Token):
+			v.errorf(path+".token", "use 16 to 128 letters, digits, '-' or '_', so the push URL cannot be guessed")
 		}
 	case "self":
 		if m.Target != "" && !slices.Contains(SelfTargets, m.Target) {

@@ -82,3 +82,16 @@ func joinComma(list []string) string {
 	}
 	return out
 }
+
+// heartbeat records a push from a heartbeat monitor's job.
+func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request) error {
+	if s.beats == nil {
+		return watchfire.Errorf(watchfire.ENOTFOUND, "heartbeats are not enabled on this server")
+	}
+	id, ok := s.beats.Beat(r.PathValue("token"))
+	if !ok {
+		return watchfire.Errorf(watchfire.ENOTFOUND, "no heartbeat monitor has this token; check the URL against the monitor's token in the config")
+	}
+	writeJSON(w, r, http.StatusOK, map[string]string{"monitor": id, "received_at": s.now().UTC().Format(time.RFC3339)})
+	return nil
+}

@@ -42,6 +42,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("PATCH /api/v1/maintenances/{id}", auth(s.patchMaintenance))
 	mux.Handle("POST /api/v1/maintenances/{id}/updates", auth(s.postMaintenanceUpdate))
 
+	// Heartbeat pushes from cron jobs: the token in the path is the secret.
+	// GET and HEAD too, because that is what many schedulers can send.
+	for _, m := range []string{"POST", "GET", "HEAD"} {
+		mux.Handle(m+" /api/v1/heartbeat/{token}", s.api(s.heartbeat))
+	}
+
 	mux.Handle("GET /{$}", gz(s.api(s.index)))
 	// Everything else: a JSON 404, or 405 with Allow. It runs only when no
 	// route matched, so the hot paths are routed once.

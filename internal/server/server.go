@@ -27,6 +27,13 @@ type Deps struct {
 	AccessLog *slog.Logger // one line per request; nil disables
 	Now       func() time.Time
 	Version   string
+	// Heartbeats takes pushes from heartbeat monitors; nil disables the route.
+	Heartbeats Heartbeats
+}
+
+// Heartbeats records a push for the heartbeat monitor with a token.
+type Heartbeats interface {
+	Beat(token string) (monitorID string, ok bool)
 }
 
 // Server holds the handlers' dependencies.
@@ -38,6 +45,7 @@ type Server struct {
 	access *slog.Logger
 	now    func() time.Time
 	ver    string
+	beats  Heartbeats
 
 	tokens tokenCache
 }
@@ -51,7 +59,7 @@ func New(d Deps) *Server {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{engine: d.Engine, snaps: d.Snapshots, store: d.Store, log: d.Log, access: d.AccessLog,
-		now: d.Now, ver: d.Version, tokens: tokenCache{m: map[string]cachedToken{}}}
+		now: d.Now, ver: d.Version, beats: d.Heartbeats, tokens: tokenCache{m: map[string]cachedToken{}}}
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.

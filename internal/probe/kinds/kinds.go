@@ -1,0 +1,21 @@
+// Package kinds lists every probe kind Watchfire knows. Adding a kind is
+// one package under internal/probe/ and one line here.
+package kinds
+
+import (
+	"github.com/watchfire-status/watchfire/internal/probe"
+	"github.com/watchfire-status/watchfire/internal/probe/dnsprobe"
+	"github.com/watchfire-status/watchfire/internal/probe/grpcprobe"
+	"github.com/watchfire-status/watchfire/internal/probe/heartbeatprobe"
+	"github.com/watchfire-status/watchfire/internal/probe/icmpprobe"
+	"github.com/watchfire-status/watchfire/internal/probe/selfprobe"
+)
+
+// Table maps a monitor type, as written in the config, to its probe.
+var Table = map[string]probe.Factory{
+	"dns":       dnsprobe.New,
+	"grpc":      grpcprobe.New,
+	"heartbeat": heartbeatprobe.New,
+	"icmp":      icmpprobe.New,
+	"self":      selfprobe.New,
+}
