@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+func closedPort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return port
+}
+
+// The issue's acceptance: a monitor pointed at a closed port turns its
+// component red within 2 intervals, and an automatic incident appears.
+func TestClosedPortTurnsRedAndOpensAnIncident(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, dsn func(*testing.T) string) {
+		open, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer open.Close()
+		go func() {
+			for {
+				c, err := open.Accept()
+				if err != nil {
+					return
+				}
+				go func() { time.Sleep(500 * time.Millisecond); c.Close() }()
+			}
+		}()
+		cfg := writeFile(t, "m.yaml", fmt.Sprintf(`page: {name: Acme}
+components:
+  - {id: api, name: API Gateway}
+  - {id: cache, name: Redis Cache}
+  - {id: database, name: Database}
+monitors:
+  - {id: api-port, component: api, type: tcp, host: 127.0.0.1, port: %d, interval: 1s, timeout: 500ms}
+  - {id: cache-port, component: cache, type: tcp, host: 127.0.0.1, port: %d, interval: 1s, timeout: 500ms}
+  - {id: db-self, component: database, type: self, target: database, interval: 1s}
+`, closedPort(t), open.Addr().(*net.TCPAddr).Port))
+		in := start(t, dsn(t), cfg)
+
+		// Two 1 s intervals, plus the 1 s flush of verdicts and some slack.
+		deadline := time.Now().Add(4 * time.Second)
+		var sum map[string]any
+		for time.Now().Before(deadline) {
+			sum = in.mustDo(200, "GET", "/api/v2/summary.json", nil)
+			if componentStatus(sum, "api") == "major_outage" {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if got := componentStatus(sum, "api"); got != "major_outage" {
+			t.Fatalf("api, monitored on a closed port, is %q after 2 intervals; want major_outage", got)
+		}
+		unresolved := in.mustDo(200, "GET", "/api/v2/incidents/unresolved.json", nil)["incidents"].([]any)
+		if len(unresolved) != 1 {
+			t.Fatalf("unresolved incidents = %d, want the automatic one", len(unresolved))
+		}
+		inc := unresolved[0].(map[string]any)
+		if inc["name"] != "API Gateway is unavailable" || !strings.Contains(fmt.Sprint(inc["incident_updates"]), "connection refused") {
+			t.Fatalf("automatic incident = %v", inc)
+		}
+		for _, id := range []string{"cache", "database"} {
+			if got := componentStatus(sum, id); got != "operational" {
+				t.Errorf("%s = %q, want operational", id, got)
+			}
+		}
+		c := in.mustDo(200, "GET", "/api/v1/components/database", nil)
+		if c["monitor_status"] != "operational" {
+			t.Errorf("database monitor_status = %v, want operational from its self monitor", c["monitor_status"])
+		}
+		events := in.mustDo(200, "GET", "/api/v1/events?source=probe", nil)["events"].([]any)
+		if len(events) == 0 {
+			t.Fatal("no events from source probe")
+		}
+	})
+}
+
+func TestCheckCommand(t *testing.T) {
+	t.Parallel()
+	open, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer open.Close()
+	cfg := writeFile(t, "c.yaml", fmt.Sprintf(`page: {name: Acme}
+components: [{id: api, name: API}]
+monitors:
+  - {id: up, component: api, type: tcp, host: 127.0.0.1, port: %d, timeout: 300ms}
+  - {id: down, component: api, type: tcp, host: 127.0.0.1, port: %d, timeout: 300ms}
+  - {id: me, component: api, type: self}
+`, open.Addr().(*net.TCPAddr).Port, closedPort(t)))
+	out, _, err := runCmd(t, nil, "check", "--config", cfg)
+	if err == nil || !strings.Contains(err.Error(), "1 of 3 monitors failed") {
+		t.Fatalf("check error = %v, want 1 of 3 failed", err)
+	}
+	for _, want := range []string{"MONITOR", "up ", "down", "connection refused", "skipped"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = runCmd(t, nil, "check", "--config", cfg, "--monitor", "up")
+	if err != nil || strings.Contains(out, "down") {
+		t.Fatalf("check --monitor up: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, nil, "check", "--config", cfg, "--monitor", "nope"); err == nil || !strings.Contains(err.Error(), "no monitor nope") {
+		t.Fatalf("check --monitor nope: %v", err)
+	}
+}
