@@ -117,3 +117,34 @@ monitors:
 		t.Fatalf("check --monitor nope: %v", err)
 	}
 }
+
+func TestPrometheusMetrics(t *testing.T) {
+	t.Parallel()
+	cfg := writeFile(t, "p.yaml", `page: {name: Acme}
+components: [{id: database, name: Database}]
+monitors:
+  - {id: db-self, component: database, type: self, target: database, interval: 1s}
+`)
+	in := start(t, "sqlite:"+t.TempDir()+"/p.db", cfg)
+	deadline := time.Now().Add(4 * time.Second)
+	var body string
+	for time.Now().Before(deadline) {
+		body = string(in.do("GET", "/metrics", nil).body)
+		if strings.Contains(body, `watchfire_monitor_up{component="database",monitor="db-self"} 1`) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, want := range []string{
+		`watchfire_monitor_up{component="database",monitor="db-self"} 1`,
+		`watchfire_monitor_latency_seconds_bucket{monitor="db-self",le="0.005"}`,
+		`watchfire_component_status{component="database",status="operational"} 1`,
+		`watchfire_component_status{component="database",status="major_outage"} 0`,
+		"watchfire_scheduler_checks_total ", "watchfire_scheduler_late_checks_total 0",
+		"watchfire_scheduler_lag_seconds_bucket", "watchfire_monitors 1", "go_goroutines", "process_resident_memory_bytes",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}

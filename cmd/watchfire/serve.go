@@ -9,6 +9,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/watchfire-status/watchfire/internal/config"
 	"github.com/watchfire-status/watchfire/internal/engine"
 	"github.com/watchfire-status/watchfire/internal/hub"
@@ -71,6 +75,12 @@ func (c *serveCmd) Run(e *env) error {
 	if err := runner.Update(defs); err != nil {
 		return fmt.Errorf("%s: %w", source, err)
 	}
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		server.ComponentStatusCollector{Snapshots: snaps})
+	if _, err := runner.NewMetrics(registry); err != nil {
+		return err
+	}
 	if err := clearUnmonitored(ctx, eng, cfg, defs); err != nil {
 		return err
 	}
@@ -84,6 +94,7 @@ func (c *serveCmd) Run(e *env) error {
 	defer accessOut.Close()
 	srv := server.New(server.Deps{
 		Engine: eng, Snapshots: snaps, Store: db, Log: e.log, Heartbeats: heartbeats,
+		Metrics:   promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}),
 		AccessLog: e.newLog(accessOut).With("log", "access"), Version: versionString(),
 	})
 	httpServer := &http.Server{

@@ -86,6 +86,8 @@ type Runner struct {
 	lastMu sync.Mutex
 	last   map[string]CheckResult // latest result per monitor
 	state  map[string]Verdict     // latest verdict per monitor
+
+	metrics *Metrics // nil without NewMetrics
 }
 
 type entry struct {
@@ -148,6 +150,10 @@ func (r *Runner) Update(defs []Def) error {
 	}
 	for id, old := range r.entries {
 		if built[id] != old {
+			r.lastMu.Lock()
+			delete(r.state, id)
+			delete(r.last, id)
+			r.lastMu.Unlock()
 			old.removed.Store(true)
 			if old.index >= 0 {
 				heap.Remove(&r.schedule, old.index)
@@ -292,6 +298,9 @@ func (r *Runner) check(ctx context.Context, e *entry, due time.Time) CheckResult
 	}
 	res := RunCheck(ctx, e.prober, e.def)
 	res.Due, res.At = due, start
+	if r.metrics != nil {
+		r.metrics.observe(res)
+	}
 	return res
 }
 

@@ -48,6 +48,11 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(m+" /api/v1/heartbeat/{token}", s.api(s.heartbeat))
 	}
 
+	// Prometheus: monitors, scheduler, component statuses, the process.
+	if s.prom != nil {
+		mux.Handle("GET /metrics", s.prom)
+	}
+
 	mux.Handle("GET /{$}", gz(s.api(s.index)))
 	// Everything else: a JSON 404, or 405 with Allow. It runs only when no
 	// route matched, so the hot paths are routed once.

@@ -29,6 +29,8 @@ type Deps struct {
 	Version   string
 	// Heartbeats takes pushes from heartbeat monitors; nil disables the route.
 	Heartbeats Heartbeats
+	// Metrics serves GET /metrics (Prometheus); nil disables the route.
+	Metrics http.Handler
 }
 
 // Heartbeats records a push for the heartbeat monitor with a token.
@@ -46,6 +48,7 @@ type Server struct {
 	now    func() time.Time
 	ver    string
 	beats  Heartbeats
+	prom   http.Handler
 
 	tokens tokenCache
 }
@@ -59,7 +62,7 @@ func New(d Deps) *Server {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{engine: d.Engine, snaps: d.Snapshots, store: d.Store, log: d.Log, access: d.AccessLog,
-		now: d.Now, ver: d.Version, beats: d.Heartbeats, tokens: tokenCache{m: map[string]cachedToken{}}}
+		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, tokens: tokenCache{m: map[string]cachedToken{}}}
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.
