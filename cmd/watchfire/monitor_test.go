@@ -83,6 +83,44 @@ monitors:
 		if len(events) == 0 {
 			t.Fatal("no events from source probe")
 		}
+
+		// Results are stored in batches; uptime comes from the rollups.
+		var results []any
+		for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			results = in.mustDo(200, "GET", "/api/v1/monitors/api-port/results?limit=5", nil)["results"].([]any)
+			if len(results) >= 2 {
+				break
+			}
+		}
+		if len(results) < 2 {
+			t.Fatalf("stored results = %d, want at least 2", len(results))
+		}
+		first := results[0].(map[string]any)
+		if first["ok"] != false || first["status"] != "down" || !strings.Contains(first["reason"].(string), "connection refused") {
+			t.Fatalf("newest result = %v", first)
+		}
+		up := in.mustDo(200, "GET", "/api/v1/components/api/uptime?window=7d", nil)
+		bars := up["bars"].([]any)
+		last := bars[len(bars)-1].(map[string]any)
+		if len(bars) != 7 || last["no_data"] != false || last["uptime"].(float64) != 0 || last["worst"] != "major_outage" {
+			t.Fatalf("uptime bars: %d, today = %v; want 7 with today at 0 %% and major_outage", len(bars), last)
+		}
+		if first := bars[0].(map[string]any); first["no_data"] != true || first["uptime"] != nil {
+			t.Fatalf("a day before the monitor existed = %v, want no data, never up", first)
+		}
+		if w := up["windows"].(map[string]any); w["24h"] == nil || w["24h"].(float64) != 0 {
+			t.Fatalf("24h uptime = %v, want 0", w["24h"])
+		}
+		cache := in.mustDo(200, "GET", "/api/v1/components/cache/uptime?window=24h", nil)
+		if w := cache["windows"].(map[string]any); w["24h"].(float64) != 100 {
+			t.Fatalf("cache 24h uptime = %v, want 100", w["24h"])
+		}
+		lat := in.mustDo(200, "GET", "/api/v1/monitors/cache-port/latency?window=24h", nil)["points"].([]any)
+		if len(lat) == 0 || lat[0].(map[string]any)["p99_ms"] == nil {
+			t.Fatalf("latency series = %v", lat)
+		}
+		in.mustDo(404, "GET", "/api/v1/monitors/nope/results", nil)
+		in.mustDo(400, "GET", "/api/v1/components/api/uptime?window=3w", nil)
 	})
 }
 

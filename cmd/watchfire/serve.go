@@ -70,6 +70,7 @@ func (c *serveCmd) Run(e *env) error {
 		Factories: kinds.Table,
 		Deps:      probe.Deps{Self: self, Heartbeats: heartbeats, Now: time.Now},
 		Status:    eng,
+		Results:   monitor.StoreResults(db),
 		Log:       e.log,
 	})
 	if err := runner.Update(defs); err != nil {
@@ -93,7 +94,7 @@ func (c *serveCmd) Run(e *env) error {
 	accessOut := logbuf.New(e.stderr, 64<<10, 200*time.Millisecond)
 	defer accessOut.Close()
 	srv := server.New(server.Deps{
-		Engine: eng, Snapshots: snaps, Store: db, Log: e.log, Heartbeats: heartbeats,
+		Engine: eng, Snapshots: snaps, Store: db, Log: e.log, Heartbeats: heartbeats, Monitors: runner,
 		Metrics:   promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}),
 		AccessLog: e.newLog(accessOut).With("log", "access"), Version: versionString(),
 	})
@@ -126,6 +127,7 @@ func (c *serveCmd) Run(e *env) error {
 		runner.Run(bgCtx)
 	}()
 	go resolveQuietIncidents(bgCtx, eng, e.log)
+	go monitor.Prune(bgCtx, db, time.Hour, e.log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()

@@ -450,6 +450,37 @@ func (r *Runner) Latest(monitorID string) (CheckResult, Verdict, bool) {
 	return res, r.state[monitorID], ok
 }
 
+// MonitorsOf returns the ids of a component's monitors, sorted.
+func (r *Runner) MonitorsOf(componentID string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var ids []string
+	for id, e := range r.entries {
+		if e.def.ComponentID == componentID {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// HasMonitor reports whether a monitor with the id is scheduled.
+func (r *Runner) HasMonitor(id string) bool {
+	_, ok := r.Monitor(id)
+	return ok
+}
+
+// Monitor returns a monitor's definition.
+func (r *Runner) Monitor(id string) (Def, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.entries[id]
+	if !ok {
+		return Def{}, false
+	}
+	return e.def, true
+}
+
 // Stats are the scheduler's counters.
 type Stats struct {
 	Checks, Late, Skipped int64

@@ -29,6 +29,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/maintenances", gz(s.api(s.listMaintenances)))
 	mux.Handle("GET /api/v1/maintenances/{id}", gz(s.api(s.getMaintenance)))
 	mux.Handle("GET /api/v1/events", gz(s.api(s.listEvents)))
+	mux.Handle("GET /api/v1/components/{id}/uptime", gz(s.api(s.componentUptime)))
+	mux.Handle("GET /api/v1/monitors/{id}/results", gz(s.api(s.monitorResults)))
+	mux.Handle("GET /api/v1/monitors/{id}/latency", gz(s.api(s.monitorLatency)))
 
 	// Admin writes: a bearer token, then one engine command each.
 	mux.Handle("POST /api/v1/components", auth(s.createComponent))

@@ -31,6 +31,14 @@ type Deps struct {
 	Heartbeats Heartbeats
 	// Metrics serves GET /metrics (Prometheus); nil disables the route.
 	Metrics http.Handler
+	// Monitors says which monitors exist; nil when none run.
+	Monitors Monitors
+}
+
+// Monitors tells which monitors are scheduled, and for which component.
+type Monitors interface {
+	MonitorsOf(componentID string) []string
+	HasMonitor(id string) bool
 }
 
 // Heartbeats records a push for the heartbeat monitor with a token.
@@ -49,6 +57,7 @@ type Server struct {
 	ver    string
 	beats  Heartbeats
 	prom   http.Handler
+	mons   Monitors
 
 	tokens tokenCache
 }
@@ -62,7 +71,7 @@ func New(d Deps) *Server {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{engine: d.Engine, snaps: d.Snapshots, store: d.Store, log: d.Log, access: d.AccessLog,
-		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, tokens: tokenCache{m: map[string]cachedToken{}}}
+		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, mons: d.Monitors, tokens: tokenCache{m: map[string]cachedToken{}}}
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.

@@ -44,6 +44,9 @@ type Store interface {
 	// TouchToken records that the token was used at t.
 	TouchToken(ctx context.Context, id string, t time.Time) error
 
+	// MonitorStore keeps monitor results and their rollups.
+	MonitorStore
+
 	// Ping checks that the database answers. EUNAVAILABLE if not.
 	Ping(ctx context.Context) error
 	// Close releases the connections.

@@ -45,6 +45,15 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ReadsAreUTC", testReadsAreUTC},
 		{"ReadsAreConsistent", testReadsAreConsistent},
 		{"Tokens", testTokens},
+		{"ResultsRoundTrip", testResultsRoundTrip},
+		{"RollupsExact", testRollupsExact},
+		{"RollupsBatchesAddUp", testRollupsBatchesAddUp},
+		{"RollupsQuery", testRollupsQuery},
+		{"PruneResults", testPruneResults},
+		{"PruneRollups", testPruneRollups},
+		{"AppendEmptyAndInvalid", testAppendEmptyAndInvalid},
+		{"AppendLargeBatch", testAppendLargeBatch},
+		{"AppendConcurrently", testAppendConcurrently},
 		{"Ping", testPing},
 	}
 	for _, tt := range tests {
