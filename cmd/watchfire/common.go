@@ -19,6 +19,11 @@ type database interface {
 	SchemaVersion(ctx context.Context) (current, latest int64, err error)
 }
 
+// configPath is the config file in use, "" for the built-in demo.
+func (f *dataFlags) configPath(e *env) string {
+	return firstNonEmpty(f.Config, e.getenv("WATCHFIRE_CONFIG"))
+}
+
 // loadConfig reads the config named by --config, else WATCHFIRE_CONFIG,
 // else the built-in demo. A config with errors is an error: nothing starts.
 func (f *dataFlags) loadConfig(e *env) (*config.Config, string, error) {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -185,4 +186,49 @@ monitors:
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
+}
+
+// Editing the config file reloads it: new components and monitors appear,
+// unchanged monitors keep going, and a broken edit is ignored.
+func TestConfigReloadOnFileChange(t *testing.T) {
+	t.Parallel()
+	base := `page: {name: Acme}
+components:
+  - {id: database, name: Database}
+monitors:
+  - {id: db-self, component: database, type: self, target: database, interval: 1s}
+`
+	cfg := writeFile(t, "r.yaml", base)
+	in := start(t, "sqlite:"+t.TempDir()+"/r.db", cfg)
+	in.mustDo(404, "GET", "/api/v1/components/api", nil)
+
+	broken := base + "  - {id: oops, component: nothing, type: self}\n"
+	if err := os.WriteFile(cfg, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 6*time.Second, func() bool { return strings.Contains(in.stderr.String(), "config reload failed") })
+
+	port := closedPort(t)
+	grown := base + fmt.Sprintf("  - {id: api-port, component: api, type: tcp, host: 127.0.0.1, port: %d, interval: 1s, timeout: 300ms}\n", port)
+	grown = strings.Replace(grown, "components:\n", "components:\n  - {id: api, name: API Gateway}\n", 1)
+	if err := os.WriteFile(cfg, []byte(grown), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 8*time.Second, func() bool {
+		r := in.do("GET", "/api/v1/components/api", nil)
+		return r.status == 200 && strings.Contains(string(r.body), `"monitor_status":"major_outage"`)
+	})
+	if c := in.mustDo(200, "GET", "/api/v1/components/database", nil); c["monitor_status"] != "operational" {
+		t.Fatalf("the unchanged monitor's component = %v after reload", c["monitor_status"])
+	}
+}
+
+func waitFor(t *testing.T, d time.Duration, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("condition not met within %s", d)
 }

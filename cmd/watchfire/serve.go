@@ -57,14 +57,7 @@ func (c *serveCmd) Run(e *env) error {
 	snaps := snapshot.NewBuilder(db, e.log, time.Now)
 	h.OnCommit(snaps.OnCommit)
 
-	eng.SetTopology(monitor.Topology(cfg))
-	pages, groups, components := cfg.Domain()
-	if err := eng.Apply(ctx, engine.Desired{Pages: pages, Groups: groups, Components: components}); err != nil {
-		return fmt.Errorf("applying %s: %w", source, err)
-	}
-	defs, heartbeatTokens := monitor.FromConfig(cfg)
 	heartbeats := monitor.NewHeartbeats(time.Now)
-	heartbeats.Register(heartbeatTokens)
 	self := &monitor.Self{Store: db, Hub: h}
 	runner := monitor.NewRunner(monitor.Options{
 		Factories: kinds.Table,
@@ -73,16 +66,14 @@ func (c *serveCmd) Run(e *env) error {
 		Results:   monitor.StoreResults(db),
 		Log:       e.log,
 	})
-	if err := runner.Update(defs); err != nil {
-		return fmt.Errorf("%s: %w", source, err)
+	current := &live{eng: eng, runner: runner, heartbeats: heartbeats}
+	if err := current.apply(ctx, cfg); err != nil {
+		return fmt.Errorf("applying %s: %w", source, err)
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		server.ComponentStatusCollector{Snapshots: snaps})
 	if _, err := runner.NewMetrics(registry); err != nil {
-		return err
-	}
-	if err := clearUnmonitored(ctx, eng, cfg, defs); err != nil {
 		return err
 	}
 	if err := snaps.Refresh(ctx); err != nil {
@@ -128,6 +119,7 @@ func (c *serveCmd) Run(e *env) error {
 	}()
 	go resolveQuietIncidents(bgCtx, eng, e.log)
 	go monitor.Prune(bgCtx, db, time.Hour, e.log)
+	go c.watchConfig(bgCtx, e, c.configPath(e), current)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/watchfire-status/watchfire/internal/config"
+	"github.com/watchfire-status/watchfire/internal/engine"
+	"github.com/watchfire-status/watchfire/internal/monitor"
+)
+
+// configPollInterval is how often serve looks at the config file for a
+// change. Polling the modification time and size costs one stat call and
+// works on every file system, where change notifications do not.
+const configPollInterval = 2 * time.Second
+
+// live is what a config reload updates in a running server.
+type live struct {
+	eng        *engine.Engine
+	runner     *monitor.Runner
+	heartbeats *monitor.Heartbeats
+}
+
+// apply makes a config current: topology, pages and components, monitors.
+func (l *live) apply(ctx context.Context, cfg *config.Config) error {
+	l.eng.SetTopology(monitor.Topology(cfg))
+	pages, groups, components := cfg.Domain()
+	if err := l.eng.Apply(ctx, engine.Desired{Pages: pages, Groups: groups, Components: components}); err != nil {
+		return err
+	}
+	defs, tokens := monitor.FromConfig(cfg)
+	if err := l.runner.Update(defs); err != nil {
+		return err
+	}
+	l.heartbeats.Register(tokens)
+	return clearUnmonitored(ctx, l.eng, cfg, defs)
+}
+
+// watchConfig reloads the config file on SIGHUP and when the file changes.
+// A config with errors is reported and ignored: the server keeps running
+// on the last good one.
+func (c *serveCmd) watchConfig(ctx context.Context, e *env, path string, l *live) {
+	if path == "" {
+		return // the built-in demo: nothing to watch
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	tick := time.NewTicker(configPollInterval)
+	defer tick.Stop()
+	last := fileStamp(path)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			e.log.Info("reloading the config on SIGHUP", "config", path)
+		case <-tick.C:
+			stamp := fileStamp(path)
+			if stamp == last {
+				continue
+			}
+			last = stamp
+			e.log.Info("reloading the config: the file changed", "config", path)
+		}
+		cfg, err := config.LoadFile(path)
+		if err == nil {
+			err = l.apply(ctx, cfg)
+		}
+		if err != nil {
+			e.log.Error("config reload failed; still running on the previous config", "config", path, "err", err)
+			continue
+		}
+		e.log.Info("config reloaded", "config", path, "monitors", len(cfg.Monitors), "components", len(cfg.Components))
+	}
+}
+
+// fileStamp identifies a version of a file by its modification time and
+// size; "" when it cannot be read.
+func fileStamp(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", fi.ModTime().UnixNano(), fi.Size())
+}
