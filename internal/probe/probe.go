@@ -101,3 +101,43 @@ type HeartbeatSource interface {
 // Factory builds a prober from a spec. It returns an error for a spec the
 // kind cannot run (the config package has validated the common rules).
 type Factory func(spec Spec, deps Deps) (Prober, error)
+
+// DefaultTimeout bounds a check when neither its spec nor its context sets
+// a deadline.
+const DefaultTimeout = 10 * time.Second
+
+// Bound limits ctx by the spec's timeout, or by DefaultTimeout when
+// neither sets a deadline.
+func Bound(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	if timeout <= 0 {
+		if _, ok := ctx.Deadline(); ok {
+			return context.WithCancel(ctx)
+		}
+		timeout = DefaultTimeout
+	}
+	return context.WithTimeout(ctx, timeout)
+}
+
+// Remaining is the time left before ctx's deadline (DefaultTimeout with
+// none).
+func Remaining(ctx context.Context) time.Duration {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return DefaultTimeout
+	}
+	return time.Until(d)
+}
+
+// RoundBudget shows the time a check had the way a person sets it: 2s,
+// 500ms, so reasons read "no answer within 2s", not "within 1.99987s".
+func RoundBudget(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		d = d.Round(100 * time.Millisecond)
+	case d >= 10*time.Millisecond:
+		d = d.Round(10 * time.Millisecond)
+	default:
+		d = d.Round(time.Millisecond)
+	}
+	return d.String()
+}

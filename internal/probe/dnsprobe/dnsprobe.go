@@ -42,9 +42,6 @@ var _ probe.Factory = New
 // resolvConf is where the system's resolver is read from.
 const resolvConf = "/etc/resolv.conf"
 
-// defaultTimeout bounds a check when neither the context nor the spec does.
-const defaultTimeout = 10 * time.Second
-
 // ednsSize is the UDP payload size we advertise: the DNS flag day 2020
 // value, small enough to avoid fragmentation on any path.
 const ednsSize = 1232
@@ -162,9 +159,9 @@ func (p *prober) Check(ctx context.Context) (res probe.Result) {
 			res = probe.Failf(0, "internal error in the dns probe: %v", r)
 		}
 	}()
-	ctx, cancel := bound(ctx, p.timeout)
+	ctx, cancel := probe.Bound(ctx, p.timeout)
 	defer cancel()
-	budget := remaining(ctx)
+	budget := probe.Remaining(ctx)
 	if budget <= 0 || ctx.Err() != nil {
 		return probe.Failf(0, "no time left to query %s", p.server)
 	}
@@ -188,7 +185,7 @@ func (p *prober) Check(ctx context.Context) (res probe.Result) {
 // exchange sends m over network and waits for the answer until ctx is
 // done (deadline or cancellation).
 func exchange(ctx context.Context, network string, m *dns.Msg, server string) (*dns.Msg, time.Duration, error) {
-	c := &dns.Client{Net: network, Timeout: remaining(ctx)}
+	c := &dns.Client{Net: network, Timeout: probe.Remaining(ctx)}
 	if c.Timeout <= 0 {
 		return nil, 0, context.DeadlineExceeded
 	}
@@ -212,7 +209,7 @@ func (p *prober) describe(err error, budget time.Duration) string {
 	var nerr net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &nerr) && nerr.Timeout():
-		return fmt.Sprintf("no answer from %s within %s", p.server, roundBudget(budget))
+		return fmt.Sprintf("no answer from %s within %s", p.server, probe.RoundBudget(budget))
 	case errors.Is(err, context.Canceled):
 		return fmt.Sprintf("query to %s cancelled", p.server)
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -363,37 +360,4 @@ func normalize(qtype uint16, s string) string {
 		fields[i] = strings.TrimSuffix(f, ".")
 	}
 	return strings.Join(fields, " ")
-}
-
-// bound limits ctx by the spec's timeout, or by a default when neither
-// sets a deadline.
-func bound(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
-	if timeout <= 0 {
-		if _, ok := ctx.Deadline(); ok {
-			return context.WithCancel(ctx)
-		}
-		timeout = defaultTimeout
-	}
-	return context.WithTimeout(ctx, timeout)
-}
-
-func remaining(ctx context.Context) time.Duration {
-	d, ok := ctx.Deadline()
-	if !ok {
-		return defaultTimeout
-	}
-	return time.Until(d)
-}
-
-// roundBudget shows the time a check had the way a person set it: 2s, 500ms.
-func roundBudget(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		d = d.Round(100 * time.Millisecond)
-	case d >= 10*time.Millisecond:
-		d = d.Round(10 * time.Millisecond)
-	default:
-		d = d.Round(time.Millisecond)
-	}
-	return d.String()
 }

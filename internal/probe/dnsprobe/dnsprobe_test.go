@@ -434,8 +434,8 @@ func TestRoundBudget(t *testing.T) {
 		5*time.Millisecond + 2000: "5ms",
 		2500 * time.Millisecond:   "2.5s",
 	} {
-		if got := roundBudget(d); got != want {
-			t.Errorf("roundBudget(%v) = %q, want %q", d, got, want)
+		if got := probe.RoundBudget(d); got != want {
+			t.Errorf("probe.RoundBudget(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

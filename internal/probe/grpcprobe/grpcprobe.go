@@ -47,8 +47,6 @@ import (
 
 var _ probe.Factory = New
 
-const defaultTimeout = 10 * time.Second
-
 type prober struct {
 	host    string
 	addr    string // host:port, for the dialer and messages
@@ -140,9 +138,9 @@ func (p *prober) Check(ctx context.Context) (res probe.Result) {
 			res = probe.Failf(0, "internal error in the grpc probe: %v", r)
 		}
 	}()
-	ctx, cancel := bound(ctx, p.timeout)
+	ctx, cancel := probe.Bound(ctx, p.timeout)
 	defer cancel()
-	budget := remaining(ctx)
+	budget := probe.Remaining(ctx)
 	if budget <= 0 || ctx.Err() != nil {
 		return probe.Failf(0, "no time left to check %s", p.addr)
 	}
@@ -217,7 +215,7 @@ func (p *prober) describe(err error, budget time.Duration) string {
 	msg := st.Message()
 	switch st.Code() {
 	case codes.DeadlineExceeded:
-		return fmt.Sprintf("no health answer from %s within %s", p.addr, roundBudget(budget))
+		return fmt.Sprintf("no health answer from %s within %s", p.addr, probe.RoundBudget(budget))
 	case codes.Canceled:
 		p.mu.Lock()
 		closed := p.closed
@@ -253,37 +251,4 @@ func cleanMessage(msg string) string {
 		msg = strings.TrimPrefix(msg, prefix)
 	}
 	return strings.TrimSuffix(msg, `"`)
-}
-
-// bound limits ctx by the spec's timeout, or by a default when neither
-// sets a deadline.
-func bound(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
-	if timeout <= 0 {
-		if _, ok := ctx.Deadline(); ok {
-			return context.WithCancel(ctx)
-		}
-		timeout = defaultTimeout
-	}
-	return context.WithTimeout(ctx, timeout)
-}
-
-func remaining(ctx context.Context) time.Duration {
-	d, ok := ctx.Deadline()
-	if !ok {
-		return defaultTimeout
-	}
-	return time.Until(d)
-}
-
-// roundBudget shows the time a check had the way a person set it: 2s, 500ms.
-func roundBudget(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		d = d.Round(100 * time.Millisecond)
-	case d >= 10*time.Millisecond:
-		d = d.Round(10 * time.Millisecond)
-	default:
-		d = d.Round(time.Millisecond)
-	}
-	return d.String()
 }

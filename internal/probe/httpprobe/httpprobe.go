@@ -58,7 +58,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/watchfire-status/watchfire/internal/probe"
@@ -70,10 +69,6 @@ var _ probe.Factory = New
 
 // MaxRedirects is how many redirects a prober follows.
 const MaxRedirects = 10
-
-// maxConnAge is how long a prober reuses connections before opening a
-// new one, to see a renewed certificate or a moved DNS name.
-const maxConnAge = 5 * time.Minute
 
 // tooManyRedirects stops a redirect chain; url is the redirect refused.
 type tooManyRedirects struct{ url string }
@@ -104,7 +99,6 @@ type prober struct {
 	client    *http.Client
 	transport *http.Transport
 	dial      tcpprobe.DialFunc // replaced by tests
-	freshAt   atomic.Int64      // unix nanoseconds of the last new connection
 }
 
 // New builds an http prober. It parses the URL, compiles the regular
@@ -220,10 +214,6 @@ func (p *prober) Check(ctx context.Context) (res probe.Result) {
 	defer cancel()
 	budget := tcpprobe.Budget(ctx, p.timeout)
 
-	if t := p.freshAt.Load(); t != 0 && time.Since(time.Unix(0, t)) > maxConnAge {
-		p.transport.CloseIdleConnections()
-		p.freshAt.Store(0)
-	}
 	ph := &Phases{}
 	var body io.Reader
 	if p.body != "" {
@@ -241,9 +231,6 @@ func (p *prober) Check(ctx context.Context) (res probe.Result) {
 	start := time.Now()
 	resp, err := p.client.Do(req)
 	latency := time.Since(start)
-	if ph.Fresh() {
-		p.freshAt.Store(time.Now().UnixNano())
-	}
 	if err != nil {
 		if resp != nil && resp.Body != nil {
 			resp.Body.Close()

@@ -42,10 +42,9 @@ var _ probe.Factory = New
 const PermissionReason = `ICMP is not permitted for this process: allow unprivileged ping with sysctl net.ipv4.ping_group_range="0 2147483647", or grant CAP_NET_RAW`
 
 const (
-	defaultTimeout = 10 * time.Second
-	maxEchoes      = 3
-	minInterval    = 100 * time.Millisecond
-	maxInterval    = time.Second
+	maxEchoes   = 3
+	minInterval = 100 * time.Millisecond
+	maxInterval = time.Second
 )
 
 type prober struct {
@@ -80,9 +79,9 @@ func (p *prober) Check(ctx context.Context) (res probe.Result) {
 			res = probe.Failf(0, "internal error in the icmp probe: %v", r)
 		}
 	}()
-	ctx, cancel := bound(ctx, p.timeout)
+	ctx, cancel := probe.Bound(ctx, p.timeout)
 	defer cancel()
-	budget := remaining(ctx)
+	budget := probe.Remaining(ctx)
 	if budget <= 0 || ctx.Err() != nil {
 		return probe.Failf(0, "no time left to ping %s", p.host)
 	}
@@ -110,7 +109,7 @@ func (p *prober) Check(ctx context.Context) (res probe.Result) {
 	case replied:
 		return probe.Result{OK: true, Latency: rtt}
 	case err == nil || errors.Is(err, context.DeadlineExceeded):
-		return probe.Failf(0, "no ICMP echo reply from %s within %s", target, roundBudget(budget))
+		return probe.Failf(0, "no ICMP echo reply from %s within %s", target, probe.RoundBudget(budget))
 	case errors.Is(err, context.Canceled):
 		return probe.Failf(0, "ping of %s cancelled", target)
 	case isPermission(err):
@@ -134,7 +133,7 @@ func ping(ctx context.Context, addr netip.Addr, privileged bool, budget time.Dur
 	pinger.RecordTTLs = false
 	pinger.Count = maxEchoes
 	pinger.Interval = min(max(budget/4, minInterval), maxInterval)
-	pinger.Timeout = max(remaining(ctx), time.Millisecond) // the library's ticker needs > 0
+	pinger.Timeout = max(probe.Remaining(ctx), time.Millisecond) // the library's ticker needs > 0
 	// Written by the library's goroutine, read only once it has returned.
 	var first time.Duration
 	var got bool
@@ -198,7 +197,7 @@ func describeResolve(host string, err error, budget time.Duration) string {
 	var dnsErr *net.DNSError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &dnsErr) && dnsErr.IsTimeout:
-		return fmt.Sprintf("cannot resolve %s within %s", host, roundBudget(budget))
+		return fmt.Sprintf("cannot resolve %s within %s", host, probe.RoundBudget(budget))
 	case errors.Is(err, context.Canceled):
 		return fmt.Sprintf("resolving %s cancelled", host)
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
@@ -207,37 +206,4 @@ func describeResolve(host string, err error, budget time.Duration) string {
 		return fmt.Sprintf("cannot resolve %s: %s", host, dnsErr.Err)
 	}
 	return fmt.Sprintf("cannot resolve %s: %v", host, err)
-}
-
-// bound limits ctx by the spec's timeout, or by a default when neither
-// sets a deadline.
-func bound(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
-	if timeout <= 0 {
-		if _, ok := ctx.Deadline(); ok {
-			return context.WithCancel(ctx)
-		}
-		timeout = defaultTimeout
-	}
-	return context.WithTimeout(ctx, timeout)
-}
-
-func remaining(ctx context.Context) time.Duration {
-	d, ok := ctx.Deadline()
-	if !ok {
-		return defaultTimeout
-	}
-	return time.Until(d)
-}
-
-// roundBudget shows the time a check had the way a person set it: 2s, 500ms.
-func roundBudget(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		d = d.Round(100 * time.Millisecond)
-	case d >= 10*time.Millisecond:
-		d = d.Round(10 * time.Millisecond)
-	default:
-		d = d.Round(time.Millisecond)
-	}
-	return d.String()
 }
