@@ -12,9 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +38,7 @@ type Config struct {
 	Monitors     []MonitorConfig    `yaml:"monitors,omitempty"`
 	Dependencies []DependencyConfig `yaml:"dependencies,omitempty"`
 	Blocks       []BlockConfig      `yaml:"blocks,omitempty"`
+	Metrics      []MetricConfig     `yaml:"metrics,omitempty"`
 
 	file      string         // base name of the file, for error messages
 	lines     map[string]int // key path → line of its value, filled by Load
@@ -352,3 +355,59 @@ var foldAccents = func() map[rune]string {
 	}
 	return m
 }()
+
+// MetricConfig is a measured figure shown with its target, e.g. API
+// response time, target < 100 ms. Points are pushed through the
+// Statuspage-compatible API, or pulled from a source on an interval.
+type MetricConfig struct {
+	ID        string  `yaml:"id"`
+	Name      string  `yaml:"name"`
+	Page      string  `yaml:"page,omitempty"`     // default: the default page
+	Unit      string  `yaml:"unit,omitempty"`     // e.g. ms, %, req/s
+	Target    string  `yaml:"target,omitempty"`   // e.g. "< 100", ">= 99.9"
+	Capacity  float64 `yaml:"capacity,omitempty"` // e.g. 5000 for req/s
+	Component string  `yaml:"component,omitempty"`
+	// Thresholds set the component's status from the latest value; the
+	// worst matching one wins.
+	Thresholds []MetricThreshold `yaml:"thresholds,omitempty"`
+	Source     *MetricSource     `yaml:"source,omitempty"` // absent: points are pushed
+}
+
+// MetricThreshold maps a value range to a component status.
+type MetricThreshold struct {
+	Above  *float64 `yaml:"above,omitempty"`
+	Below  *float64 `yaml:"below,omitempty"`
+	Status string   `yaml:"status"`
+}
+
+// MetricSource pulls a metric's value with a query.
+type MetricSource struct {
+	Type     string            `yaml:"type"` // prometheus, graphite or influxdb
+	URL      string            `yaml:"url"`
+	Query    string            `yaml:"query"`
+	Language string            `yaml:"language,omitempty"` // influxdb: influxql (default) or flux
+	Database string            `yaml:"database,omitempty"` // influxdb 1.x
+	Org      string            `yaml:"org,omitempty"`      // influxdb 2.x
+	Token    string            `yaml:"token,omitempty"`
+	Headers  map[string]string `yaml:"headers,omitempty"`
+	Interval Duration          `yaml:"interval,omitempty"` // default 60s
+	Timeout  Duration          `yaml:"timeout,omitempty"`  // default 10s
+}
+
+// MetricSourceTypes are the pull sources Watchfire speaks.
+var MetricSourceTypes = []string{"prometheus", "graphite", "influxdb"}
+
+// ParseTarget reads a target such as "< 100" or ">= 99.9".
+func ParseTarget(s string) (op string, value float64, err error) {
+	s = strings.TrimSpace(s)
+	for _, o := range []string{"<=", ">=", "<", ">"} {
+		if rest, ok := strings.CutPrefix(s, o); ok {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return "", 0, fmt.Errorf("%q: the number after %s is not a number", s, o)
+			}
+			return o, v, nil
+		}
+	}
+	return "", 0, fmt.Errorf("%q is not a target; write a comparison and a number, e.g. \"< 100\" or \">= 99.9\"", s)
+}

@@ -179,7 +179,7 @@ func TestLoadErrors(t *testing.T) {
 			`watchfire.yaml:12: monitors[2].type: "htp" is not a monitor type; use one of http, tcp, dns, tls, icmp, grpc, websocket, heartbeat, self`,
 		}},
 		{"unknown top-level key", "pagez: {name: Acme}\n", []string{
-			`watchfire.yaml:1: pagez: unknown key; known keys: listen, database, page, pages, groups, components, monitors, dependencies, blocks`,
+			`watchfire.yaml:1: pagez: unknown key; known keys: listen, database, page, pages, groups, components, monitors, dependencies, blocks, metrics`,
 		}},
 		{"unknown nested key", `components:
   - id: api
@@ -655,6 +655,65 @@ func TestExampleProbes(t *testing.T) {
 	for _, typ := range []string{"http", "websocket", "tcp", "tls", "dns", "icmp", "heartbeat"} {
 		if !types[typ] {
 			t.Errorf("no %s example", typ)
+		}
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	good := `components: [{id: api, name: API}]
+metrics:
+  - id: api-latency
+    name: API response time
+    unit: ms
+    target: "< 100"
+    component: api
+    thresholds:
+      - {above: 250, status: degraded_performance}
+      - {above: 1000, status: major_outage}
+  - id: error-rate
+    name: API error rate
+    unit: "%"
+    target: "<= 0.5"
+    capacity: 100
+    source: {type: prometheus, url: "http://127.0.0.1:9090", query: "sum(rate(errors[5m]))"}
+`
+	c, err := Load("watchfire.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src := c.Metrics[1].Source; src.Interval.Std() != DefaultMetricInterval || src.Timeout.Std() != DefaultMetricTimeout {
+		t.Fatalf("source defaults: %+v", src)
+	}
+	bad := `components: [{id: api, name: API}]
+metrics:
+  - {id: m, name: M, target: "about 100", thresholds: [{above: 1, below: 2, status: broken}]}
+  - {id: m, name: "", component: apii, source: {type: datadog, url: "ftp://x", query: ""}}
+`
+	_, err = Load("watchfire.yaml", []byte(bad))
+	want := []string{
+		`watchfire.yaml:3: metrics[0].target: "about 100" is not a target; write a comparison and a number, e.g. "< 100" or ">= 99.9"`,
+		`metrics[0].component: required with thresholds`,
+		`metrics[0].thresholds[0]: give exactly one of above or below`,
+		`metrics[0].thresholds[0].status: "broken" is not a status a threshold can set`,
+		`metrics[1].id: "m" is already the id of metrics[0]`,
+		`metrics[1].name: required`,
+		`metrics[1].component: "apii" is not a component id`,
+		`metrics[1].source.type: "datadog" is not a metric source; use one of prometheus, graphite, influxdb`,
+		`metrics[1].source.query: required`,
+	}
+	for _, w := range want {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("errors lack %q:\n%v", w, err)
+		}
+	}
+	for _, tc := range []struct {
+		in   string
+		op   string
+		want float64
+	}{{"< 100", "<", 100}, {">=99.9", ">=", 99.9}, {" <= 0.5 ", "<=", 0.5}} {
+		op, v, err := ParseTarget(tc.in)
+		if err != nil || op != tc.op || v != tc.want {
+			t.Errorf("ParseTarget(%q) = %s %v %v", tc.in, op, v, err)
 		}
 	}
 }

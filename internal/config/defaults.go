@@ -15,6 +15,8 @@ const (
 	DefaultMonitorInterval    = 30 * time.Second
 	DefaultMonitorTimeout     = 10 * time.Second
 	DefaultDependencyInterval = 60 * time.Second
+	DefaultMetricInterval     = 60 * time.Second
+	DefaultMetricTimeout      = 10 * time.Second
 )
 
 // ApplyDefaults fills in every value left unset and puts names the user
@@ -44,6 +46,16 @@ func (c *Config) ApplyDefaults() {
 	}
 	for i := range c.Monitors {
 		c.Monitors[i].applyDefaults()
+	}
+	for i := range c.Metrics {
+		if src := c.Metrics[i].Source; src != nil {
+			if src.Interval == 0 {
+				src.Interval = Duration(DefaultMetricInterval)
+			}
+			if src.Timeout == 0 {
+				src.Timeout = Duration(DefaultMetricTimeout)
+			}
+		}
 	}
 	for i := range c.Dependencies {
 		dep := &c.Dependencies[i]

@@ -89,6 +89,7 @@ func (c *Config) Validate() error {
 	v.monitors()
 	v.dependencies()
 	v.blocks()
+	v.metrics()
 	if len(v.errs) == 0 {
 		return nil
 	}
@@ -642,6 +643,69 @@ func (v *validator) blocks() {
 		}
 		if b.Page != "" && !v.pageIDs[b.Page] && !v.idsLost("pages") && !v.idsLost("page") {
 			v.errorf(path+".page", "%q is not a page id", b.Page)
+		}
+	}
+}
+
+func (v *validator) metrics() {
+	ids := map[string]int{}
+	for i, m := range v.c.Metrics {
+		path := fmt.Sprintf("metrics[%d]", i)
+		if v.id(path+".id", m.ID, "api-latency") {
+			if first, dup := ids[m.ID]; dup {
+				v.errorf(path+".id", "%q is already the id of metrics[%d]", m.ID, first)
+			} else {
+				ids[m.ID] = i
+			}
+		}
+		if strings.TrimSpace(m.Name) == "" {
+			v.errorf(path+".name", "required: the name people see, e.g. API response time")
+		}
+		if m.Page != "" && !v.pageIDs[m.Page] && !v.idsLost("pages") && !v.idsLost("page") {
+			v.errorf(path+".page", "%q is not a page id", m.Page)
+		}
+		if m.Target != "" {
+			if _, _, err := ParseTarget(m.Target); err != nil {
+				v.errorf(path+".target", "%v", err)
+			}
+		}
+		if m.Capacity < 0 {
+			v.errorf(path+".capacity", "%v is negative; give the most the system can take, e.g. 5000", m.Capacity)
+		}
+		if m.Component != "" {
+			v.componentRef(path+".component", m.Component)
+		} else if len(m.Thresholds) > 0 {
+			v.errorf(path+".component", "required with thresholds: the component whose status they set")
+		}
+		for j, th := range m.Thresholds {
+			tp := fmt.Sprintf("%s.thresholds[%d]", path, j)
+			if (th.Above == nil) == (th.Below == nil) {
+				v.errorf(tp, "give exactly one of above or below")
+			}
+			switch watchfire.ComponentStatus(th.Status) {
+			case watchfire.StatusDegradedPerformance, watchfire.StatusPartialOutage, watchfire.StatusMajorOutage:
+			default:
+				v.errorf(tp+".status", "%q is not a status a threshold can set; use degraded_performance, partial_outage or major_outage", th.Status)
+			}
+		}
+		if src := m.Source; src != nil {
+			sp := path + ".source"
+			if !slices.Contains(MetricSourceTypes, src.Type) {
+				v.errorf(sp+".type", "%q is not a metric source; use one of %s", src.Type, strings.Join(MetricSourceTypes, ", "))
+			}
+			v.requiredURL(sp+".url", src.URL, src.Type, "http", "https")
+			if strings.TrimSpace(src.Query) == "" {
+				v.errorf(sp+".query", "required: the query that returns the metric's current value")
+			}
+			if src.Language != "" && (src.Type != "influxdb" || (src.Language != "influxql" && src.Language != "flux")) {
+				v.errorf(sp+".language", "%q: language is for influxdb sources, influxql or flux", src.Language)
+			}
+			if src.Interval.Std() < minMonitorInterval {
+				v.errorf(sp+".interval", "%s is too short; use at least 1s", src.Interval)
+			}
+			if src.Timeout.Std() > src.Interval.Std() {
+				v.errorf(sp+".timeout", "%s exceeds the interval (%s)", src.Timeout, src.Interval)
+			}
 		}
 	}
 }
