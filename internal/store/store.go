@@ -46,6 +46,8 @@ type Store interface {
 
 	// MonitorStore keeps monitor results and their rollups.
 	MonitorStore
+	// MetricStore keeps metric points.
+	MetricStore
 
 	// Ping checks that the database answers. EUNAVAILABLE if not.
 	Ping(ctx context.Context) error

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ReadsAreConsistent", testReadsAreConsistent},
 		{"Tokens", testTokens},
 		{"ResultsRoundTrip", testResultsRoundTrip},
+		{"MetricPoints", testMetricPoints},
 		{"RollupsExact", testRollupsExact},
 		{"RollupsBatchesAddUp", testRollupsBatchesAddUp},
 		{"RollupsQuery", testRollupsQuery},
