@@ -10,6 +10,7 @@ import (
 
 	"github.com/watchfire-status/watchfire/internal/config"
 	"github.com/watchfire-status/watchfire/internal/engine"
+	"github.com/watchfire-status/watchfire/internal/metrics"
 	"github.com/watchfire-status/watchfire/internal/monitor"
 )
 
@@ -23,6 +24,7 @@ type live struct {
 	eng        *engine.Engine
 	runner     *monitor.Runner
 	heartbeats *monitor.Heartbeats
+	metrics    *metrics.Service
 }
 
 // apply makes a config current: topology, pages and components, monitors.
@@ -37,6 +39,10 @@ func (l *live) apply(ctx context.Context, cfg *config.Config) error {
 		return err
 	}
 	l.heartbeats.Register(tokens)
+	l.metrics.Update(cfg)
+	if err := l.metrics.JudgeLatest(ctx); err != nil {
+		return err
+	}
 	return clearUnmonitored(ctx, l.eng, cfg, defs)
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/watchfire-status/watchfire/internal/engine"
 	"github.com/watchfire-status/watchfire/internal/hub"
 	"github.com/watchfire-status/watchfire/internal/logbuf"
+	"github.com/watchfire-status/watchfire/internal/metrics"
 	"github.com/watchfire-status/watchfire/internal/monitor"
 	"github.com/watchfire-status/watchfire/internal/probe"
 	"github.com/watchfire-status/watchfire/internal/probe/kinds"
@@ -66,7 +67,8 @@ func (c *serveCmd) Run(e *env) error {
 		Results:   monitor.StoreResults(db),
 		Log:       e.log,
 	})
-	current := &live{eng: eng, runner: runner, heartbeats: heartbeats}
+	metricService := metrics.New(db, runner, e.log, time.Now)
+	current := &live{eng: eng, runner: runner, heartbeats: heartbeats, metrics: metricService}
 	if err := current.apply(ctx, cfg); err != nil {
 		return fmt.Errorf("applying %s: %w", source, err)
 	}
@@ -86,8 +88,9 @@ func (c *serveCmd) Run(e *env) error {
 	defer accessOut.Close()
 	srv := server.New(server.Deps{
 		Engine: eng, Snapshots: snaps, Store: db, Log: e.log, Heartbeats: heartbeats, Monitors: runner,
-		Metrics:   promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}),
-		AccessLog: e.newLog(accessOut).With("log", "access"), Version: versionString(),
+		MetricService: metricService,
+		Metrics:       promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}),
+		AccessLog:     e.newLog(accessOut).With("log", "access"), Version: versionString(),
 	})
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
@@ -119,6 +122,7 @@ func (c *serveCmd) Run(e *env) error {
 	}()
 	go resolveQuietIncidents(bgCtx, eng, e.log)
 	go monitor.Prune(bgCtx, db, time.Hour, e.log)
+	go metricService.Prune(bgCtx, time.Hour)
 	go c.watchConfig(bgCtx, e, c.configPath(e), current)
 
 	errc := make(chan error, 1)
@@ -185,6 +189,11 @@ func clearUnmonitored(ctx context.Context, eng *engine.Engine, cfg *config.Confi
 	monitored := map[string]bool{}
 	for _, d := range defs {
 		monitored[d.ComponentID] = true
+	}
+	for _, m := range cfg.Metrics {
+		if m.Component != "" && len(m.Thresholds) > 0 {
+			monitored[m.Component] = true // judged by the metric's thresholds
+		}
 	}
 	var clear []engine.MonitorVerdict
 	for _, c := range cfg.Components {

@@ -88,6 +88,18 @@ type Runner struct {
 	state  map[string]Verdict     // latest verdict per monitor
 
 	metrics *Metrics // nil without NewMetrics
+
+	// external holds statuses set by something besides a monitor (a metric
+	// threshold), by key; touched lists the components to re-judge at the
+	// next flush. Both are guarded by lastMu.
+	external map[string]externalStatus
+	touched  map[string]bool
+}
+
+type externalStatus struct {
+	componentID string
+	status      watchfire.ComponentStatus
+	reason      string
 }
 
 type entry struct {
@@ -119,6 +131,7 @@ func NewRunner(opt Options) *Runner {
 	return &Runner{
 		opt: opt, jobs: make(chan job), results: make(chan CheckResult, 4096), wake: make(chan struct{}, 1),
 		entries: map[string]*entry{}, last: map[string]CheckResult{}, state: map[string]Verdict{},
+		external: map[string]externalStatus{}, touched: map[string]bool{},
 	}
 }
 
@@ -395,6 +408,12 @@ func (r *Runner) evaluate(ctx context.Context) {
 				flush(ctx)
 			}
 		case <-ticker.C:
+			r.lastMu.Lock()
+			for id := range r.touched {
+				changed[id] = true
+			}
+			clear(r.touched)
+			r.lastMu.Unlock()
 			flush(ctx)
 		}
 	}
@@ -438,8 +457,47 @@ func (r *Runner) componentVerdict(componentID string) (watchfire.ComponentStatus
 			reasons[i] = id + ": " + r.last[id].Reason
 		}
 	}
+	status, reason := componentStatus(verdicts, reasons)
+	for _, ext := range r.external {
+		if ext.componentID == componentID && ext.status.Severity() > status.Severity() {
+			status, reason = ext.status, ext.reason
+		}
+	}
 	r.lastMu.Unlock()
-	return componentStatus(verdicts, reasons)
+	if status == "" && r.hasExternal(componentID) {
+		status = watchfire.StatusOperational
+	}
+	return status, reason
+}
+
+// hasExternal reports whether anything besides monitors judges the
+// component.
+func (r *Runner) hasExternal(componentID string) bool {
+	r.lastMu.Lock()
+	defer r.lastMu.Unlock()
+	for _, ext := range r.external {
+		if ext.componentID == componentID {
+			return true
+		}
+	}
+	return false
+}
+
+// SetExternal records a status that something besides a monitor holds for
+// a component, such as a metric over its threshold (key names it, e.g.
+// "metric:error-rate"). It combines with the monitors' verdict, worst
+// wins; operational means "judged, and fine".
+func (r *Runner) SetExternal(key, componentID string, status watchfire.ComponentStatus, reason string) {
+	r.lastMu.Lock()
+	defer r.lastMu.Unlock()
+	old, had := r.external[key]
+	r.external[key] = externalStatus{componentID: componentID, status: status, reason: reason}
+	if !had || old.status != status || old.componentID != componentID {
+		r.touched[componentID] = true
+		if had && old.componentID != componentID {
+			r.touched[old.componentID] = true
+		}
+	}
 }
 
 // Latest returns the newest result of a monitor and its verdict.

@@ -218,3 +218,42 @@ func TestRunCheckRetriesAndLatencyTarget(t *testing.T) {
 		}
 	})
 }
+
+func TestExternalStatusCombinesWithMonitors(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		probes := map[string]*scripted{"api": {ok: true}}
+		sink := &statusLog{got: map[string]watchfire.ComponentStatus{}}
+		var results []CheckResult
+		var mu sync.Mutex
+		r := newTestRunner(probes, sink, &results, &mu)
+		if err := r.Update([]Def{def("api", "api", 10*time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { r.Run(ctx); close(done) }()
+		time.Sleep(21 * time.Second)
+		synctest.Wait()
+		if got := sink.status("api"); got != watchfire.StatusOperational {
+			t.Fatalf("api = %q", got)
+		}
+		r.SetExternal("metric:errors", "api", watchfire.StatusDegradedPerformance, "error rate 0.9 % over 0.5 %")
+		r.SetExternal("metric:queue", "billing", watchfire.StatusMajorOutage, "queue 10000 over 5000")
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		if got := sink.status("api"); got != watchfire.StatusDegradedPerformance {
+			t.Fatalf("api with a metric over threshold = %q, want degraded_performance", got)
+		}
+		if got := sink.status("billing"); got != watchfire.StatusMajorOutage {
+			t.Fatalf("an unmonitored component judged by a metric = %q", got)
+		}
+		r.SetExternal("metric:errors", "api", watchfire.StatusOperational, "")
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		if got := sink.status("api"); got != watchfire.StatusOperational {
+			t.Fatalf("api after the metric recovered = %q", got)
+		}
+		cancel()
+		<-done
+	})
+}

@@ -32,6 +32,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/components/{id}/uptime", gz(s.api(s.componentUptime)))
 	mux.Handle("GET /api/v1/monitors/{id}/results", gz(s.api(s.monitorResults)))
 	mux.Handle("GET /api/v1/monitors/{id}/latency", gz(s.api(s.monitorLatency)))
+	mux.Handle("GET /api/v1/metrics", gz(s.api(s.listMetrics)))
+	mux.Handle("GET /api/v1/pages/{page}/metrics/{metric}/data", gz(s.api(s.metricPoints)))
 
 	// Admin writes: a bearer token, then one engine command each.
 	mux.Handle("POST /api/v1/components", auth(s.createComponent))
@@ -44,6 +46,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/maintenances", auth(s.createMaintenance))
 	mux.Handle("PATCH /api/v1/maintenances/{id}", auth(s.patchMaintenance))
 	mux.Handle("POST /api/v1/maintenances/{id}/updates", auth(s.postMaintenanceUpdate))
+	// Metric points, Statuspage-compatible: one metric, or a batch.
+	mux.Handle("POST /api/v1/pages/{page}/metrics/{metric}/data", auth(s.pushMetricPoint))
+	mux.Handle("POST /api/v1/pages/{page}/metrics/data", auth(s.pushMetricPoints))
 
 	// Heartbeat pushes from cron jobs: the token in the path is the secret.
 	// GET and HEAD too, because that is what many schedulers can send.

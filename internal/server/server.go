@@ -33,6 +33,8 @@ type Deps struct {
 	Metrics http.Handler
 	// Monitors says which monitors exist; nil when none run.
 	Monitors Monitors
+	// MetricService records and reads metrics; nil disables their routes.
+	MetricService MetricService
 }
 
 // Monitors tells which monitors are scheduled, and for which component.
@@ -48,16 +50,17 @@ type Heartbeats interface {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	engine *engine.Engine
-	snaps  *snapshot.Builder
-	store  store.Store
-	log    *slog.Logger
-	access *slog.Logger
-	now    func() time.Time
-	ver    string
-	beats  Heartbeats
-	prom   http.Handler
-	mons   Monitors
+	engine  *engine.Engine
+	snaps   *snapshot.Builder
+	store   store.Store
+	log     *slog.Logger
+	access  *slog.Logger
+	now     func() time.Time
+	ver     string
+	beats   Heartbeats
+	prom    http.Handler
+	mons    Monitors
+	metrics MetricService
 
 	tokens tokenCache
 }
@@ -71,7 +74,7 @@ func New(d Deps) *Server {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{engine: d.Engine, snaps: d.Snapshots, store: d.Store, log: d.Log, access: d.AccessLog,
-		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, mons: d.Monitors, tokens: tokenCache{m: map[string]cachedToken{}}}
+		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, mons: d.Monitors, metrics: d.MetricService, tokens: tokenCache{m: map[string]cachedToken{}}}
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.
