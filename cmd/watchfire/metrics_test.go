@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -87,4 +90,46 @@ func TestMetricsPushAndThresholds(t *testing.T) {
 			t.Fatalf("a push without a token = %d, want 401", r.status)
 		}
 	})
+}
+
+// A metric pulled from Prometheus on an interval sets its component's
+// status through its thresholds.
+func TestMetricPulledFromPrometheus(t *testing.T) {
+	t.Parallel()
+	var queries atomic.Int64
+	prom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v1/query" || r.URL.Query().Get("query") != "sum(rate(http_errors_total[5m]))" {
+			http.Error(w, "unexpected request "+r.URL.String(), http.StatusBadRequest)
+			return
+		}
+		queries.Add(1)
+		fmt.Fprintf(w, `{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[%d.5,"7.5"]}]}}`, time.Now().Unix())
+	}))
+	defer prom.Close()
+	cfg := writeFile(t, "pull.yaml", fmt.Sprintf(`page: {id: acme, name: Acme}
+components: [{id: api, name: API Gateway}]
+metrics:
+  - id: error-rate
+    name: API error rate
+    unit: "%%"
+    target: "<= 0.5"
+    component: api
+    thresholds: [{above: 5, status: major_outage}]
+    source: {type: prometheus, url: %q, query: "sum(rate(http_errors_total[5m]))", interval: 1s, timeout: 500ms}
+`, prom.URL))
+	in := start(t, "sqlite:"+t.TempDir()+"/pull.db", cfg)
+	waitFor(t, 5*time.Second, func() bool {
+		return componentStatus(in.mustDo(200, "GET", "/api/v2/summary.json", nil), "api") == "major_outage"
+	})
+	m := in.mustDo(200, "GET", "/api/v1/metrics", nil)["metrics"].([]any)[0].(map[string]any)
+	if m["source"] != "prometheus" || m["latest"].(map[string]any)["value"] != 7.5 || m["target_met"] != false {
+		t.Fatalf("pulled metric = %v", m)
+	}
+	if queries.Load() == 0 {
+		t.Fatal("Prometheus was never queried")
+	}
+	unresolved := in.mustDo(200, "GET", "/api/v2/incidents/unresolved.json", nil)["incidents"].([]any)
+	if len(unresolved) != 1 || !strings.Contains(fmt.Sprint(unresolved[0]), "API error rate is 7.5 %, above 5 %") {
+		t.Fatalf("no automatic incident with the metric's reason: %v", unresolved)
+	}
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/watchfire-status/watchfire/internal/hub"
 	"github.com/watchfire-status/watchfire/internal/logbuf"
 	"github.com/watchfire-status/watchfire/internal/metrics"
+	"github.com/watchfire-status/watchfire/internal/metricsource"
+	"github.com/watchfire-status/watchfire/internal/metricsource/sources"
 	"github.com/watchfire-status/watchfire/internal/monitor"
 	"github.com/watchfire-status/watchfire/internal/probe"
 	"github.com/watchfire-status/watchfire/internal/probe/kinds"
@@ -123,6 +125,9 @@ func (c *serveCmd) Run(e *env) error {
 	go resolveQuietIncidents(bgCtx, eng, e.log)
 	go monitor.Prune(bgCtx, db, time.Hour, e.log)
 	go metricService.Prune(bgCtx, time.Hour)
+	go metricService.RunSources(bgCtx, func(spec metricsource.Spec) (metricsource.Source, error) {
+		return sources.New(spec, nil)
+	})
 	go c.watchConfig(bgCtx, e, c.configPath(e), current)
 
 	errc := make(chan error, 1)

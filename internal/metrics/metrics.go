@@ -60,6 +60,8 @@ type Service struct {
 
 	mu   sync.RWMutex
 	defs map[string]*Def
+
+	changed chan struct{} // Update tells RunSources to look again
 }
 
 // New returns a service; call Update with the config.
@@ -70,7 +72,7 @@ func New(st store.MetricStore, judge Judge, log *slog.Logger, now func() time.Ti
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: st, judge: judge, log: log, now: now, defs: map[string]*Def{}}
+	return &Service{store: st, judge: judge, log: log, now: now, defs: map[string]*Def{}, changed: make(chan struct{}, 1)}
 }
 
 // Update sets the metrics from the config. Thresholds of metrics that are
@@ -91,6 +93,10 @@ func (s *Service) Update(cfg *config.Config) {
 	old := s.defs
 	s.defs = defs
 	s.mu.Unlock()
+	select {
+	case s.changed <- struct{}{}:
+	default: // a look is pending already
+	}
 	for id, d := range old {
 		if nd, ok := defs[id]; d.Component != "" && len(d.Thresholds) > 0 && (!ok || nd.Component != d.Component || len(nd.Thresholds) == 0) {
 			s.judge.SetExternal("metric:"+id, d.Component, "", "")
