@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -64,12 +65,18 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 // ETag and answers 304 when If-None-Match already names it; everything
 // else is marked not to be stored.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
+	// No HTML escaping: this is an API, and targets such as "< 100" must
+	// read as written.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	var body []byte
+	if err := enc.Encode(v); err != nil {
 		status = http.StatusInternalServerError
-		body = []byte(`{"error":{"code":"internal","message":"could not encode the response"}}`)
+		body = []byte(`{"error":{"code":"internal","message":"could not encode the response"}}` + "\n")
+	} else {
+		body = buf.Bytes() // Encode ends the value with a newline
 	}
-	body = append(body, '\n')
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
