@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -25,10 +26,17 @@ type live struct {
 	runner     *monitor.Runner
 	heartbeats *monitor.Heartbeats
 	metrics    *metrics.Service
+
+	retention atomic.Pointer[config.Retention]
 }
+
+// days reads the retention of the current config.
+func (l *live) days() config.Retention { return *l.retention.Load() }
 
 // apply makes a config current: topology, pages and components, monitors.
 func (l *live) apply(ctx context.Context, cfg *config.Config) error {
+	retention := cfg.Retention
+	l.retention.Store(&retention)
 	l.eng.SetTopology(monitor.Topology(cfg))
 	pages, groups, components := cfg.Domain()
 	if err := l.eng.Apply(ctx, engine.Desired{Pages: pages, Groups: groups, Components: components}); err != nil {

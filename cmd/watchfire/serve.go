@@ -123,8 +123,11 @@ func (c *serveCmd) Run(e *env) error {
 		runner.Run(bgCtx)
 	}()
 	go resolveQuietIncidents(bgCtx, eng, e.log)
-	go monitor.Prune(bgCtx, db, time.Hour, e.log)
-	go metricService.Prune(bgCtx, time.Hour)
+	go monitor.Prune(bgCtx, db, time.Hour, func() (int, int) {
+		r := current.days()
+		return r.Results, r.Rollups
+	}, e.log)
+	go metricService.Prune(bgCtx, time.Hour, func() int { return current.days().Metrics })
 	go metricService.RunSources(bgCtx, func(spec metricsource.Spec) (metricsource.Source, error) {
 		return sources.New(spec, nil)
 	})

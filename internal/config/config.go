@@ -39,6 +39,7 @@ type Config struct {
 	Dependencies []DependencyConfig `yaml:"dependencies,omitempty"`
 	Blocks       []BlockConfig      `yaml:"blocks,omitempty"`
 	Metrics      []MetricConfig     `yaml:"metrics,omitempty"`
+	Retention    Retention          `yaml:"retention,omitempty"`
 
 	file      string         // base name of the file, for error messages
 	lines     map[string]int // key path → line of its value, filled by Load
@@ -410,4 +411,11 @@ func ParseTarget(s string) (op string, value float64, err error) {
 		}
 	}
 	return "", 0, fmt.Errorf("%q is not a target; write a comparison and a number, e.g. \"< 100\" or \">= 99.9\"", s)
+}
+
+// Retention says how long measurements are kept, in days.
+type Retention struct {
+	Results int `yaml:"results,omitempty"` // raw monitor results; default 7
+	Rollups int `yaml:"rollups,omitempty"` // hourly and daily rollups behind uptime; default 400
+	Metrics int `yaml:"metrics,omitempty"` // metric points; default 90
 }

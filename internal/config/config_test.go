@@ -179,7 +179,7 @@ func TestLoadErrors(t *testing.T) {
 			`watchfire.yaml:12: monitors[2].type: "htp" is not a monitor type; use one of http, tcp, dns, tls, icmp, grpc, websocket, heartbeat, self`,
 		}},
 		{"unknown top-level key", "pagez: {name: Acme}\n", []string{
-			`watchfire.yaml:1: pagez: unknown key; known keys: listen, database, page, pages, groups, components, monitors, dependencies, blocks, metrics`,
+			`watchfire.yaml:1: pagez: unknown key; known keys: listen, database, page, pages, groups, components, monitors, dependencies, blocks, metrics, retention`,
 		}},
 		{"unknown nested key", `components:
   - id: api
@@ -714,6 +714,22 @@ metrics:
 		op, v, err := ParseTarget(tc.in)
 		if err != nil || op != tc.op || v != tc.want {
 			t.Errorf("ParseTarget(%q) = %s %v %v", tc.in, op, v, err)
+		}
+	}
+}
+
+func TestRetention(t *testing.T) {
+	c, err := Load("watchfire.yaml", []byte("page: {name: A}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Retention != (Retention{Results: 7, Rollups: 400, Metrics: 90}) {
+		t.Fatalf("defaults = %+v", c.Retention)
+	}
+	_, err = Load("watchfire.yaml", []byte("page: {name: A}\nretention: {results: -1, rollups: 30}\n"))
+	for _, want := range []string{"retention.results: -1 days", "retention.rollups: 30 days: keep rollups at least 90 days"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("errors lack %q: %v", want, err)
 		}
 	}
 }

@@ -17,6 +17,9 @@ const (
 	DefaultDependencyInterval = 60 * time.Second
 	DefaultMetricInterval     = 60 * time.Second
 	DefaultMetricTimeout      = 10 * time.Second
+	DefaultResultsDays        = 7
+	DefaultRollupsDays        = 400
+	DefaultMetricsDays        = 90
 )
 
 // ApplyDefaults fills in every value left unset and puts names the user
@@ -46,6 +49,15 @@ func (c *Config) ApplyDefaults() {
 	}
 	for i := range c.Monitors {
 		c.Monitors[i].applyDefaults()
+	}
+	if c.Retention.Results == 0 {
+		c.Retention.Results = DefaultResultsDays
+	}
+	if c.Retention.Rollups == 0 {
+		c.Retention.Rollups = DefaultRollupsDays
+	}
+	if c.Retention.Metrics == 0 {
+		c.Retention.Metrics = DefaultMetricsDays
 	}
 	for i := range c.Metrics {
 		if src := c.Metrics[i].Source; src != nil {

@@ -90,6 +90,7 @@ func (c *Config) Validate() error {
 	v.dependencies()
 	v.blocks()
 	v.metrics()
+	v.retention()
 	if len(v.errs) == 0 {
 		return nil
 	}
@@ -644,6 +645,19 @@ func (v *validator) blocks() {
 		if b.Page != "" && !v.pageIDs[b.Page] && !v.idsLost("pages") && !v.idsLost("page") {
 			v.errorf(path+".page", "%q is not a page id", b.Page)
 		}
+	}
+}
+
+func (v *validator) retention() {
+	r := v.c.Retention
+	if r.Results < 1 {
+		v.errorf("retention.results", "%d days: keep raw results at least 1 day", r.Results)
+	}
+	if r.Rollups < 90 {
+		v.errorf("retention.rollups", "%d days: keep rollups at least 90 days, or the 90-day uptime has holes", r.Rollups)
+	}
+	if r.Metrics < 1 {
+		v.errorf("retention.metrics", "%d days: keep metric points at least 1 day", r.Metrics)
 	}
 }
 

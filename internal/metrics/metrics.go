@@ -19,8 +19,8 @@ import (
 	"github.com/watchfire-status/watchfire/internal/store"
 )
 
-// Retention of metric points.
-const Retention = 90 * 24 * time.Hour
+// readWindow is how far back Latest looks for a metric's newest point.
+const readWindow = 90 * 24 * time.Hour
 
 // Def is one configured metric.
 type Def struct {
@@ -169,7 +169,7 @@ func (s *Service) JudgeLatest(ctx context.Context) error {
 // Latest returns a metric's newest point, or nil.
 func (s *Service) Latest(ctx context.Context, id string) (*store.MetricPoint, error) {
 	now := s.now()
-	points, err := s.store.MetricPoints(ctx, id, now.Add(-Retention), now.Add(time.Hour), 1)
+	points, err := s.store.MetricPoints(ctx, id, now.Add(-readWindow), now.Add(time.Hour), 1)
 	if err != nil || len(points) == 0 {
 		return nil, err
 	}
@@ -210,13 +210,14 @@ func unit(u string) string {
 	return " " + u
 }
 
-// Prune deletes points past their retention, every interval, until ctx
+// Prune deletes points older than days() days, every interval, until ctx
 // is done.
-func (s *Service) Prune(ctx context.Context, every time.Duration) {
+func (s *Service) Prune(ctx context.Context, every time.Duration, days func() int) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if n, err := s.store.PruneMetricPoints(ctx, s.now().Add(-Retention)); err != nil && ctx.Err() == nil {
+		before := s.now().Add(-time.Duration(days()) * 24 * time.Hour)
+		if n, err := s.store.PruneMetricPoints(ctx, before); err != nil && ctx.Err() == nil {
 			s.log.Warn("pruning metric points", "err", err)
 		} else if n > 0 {
 			s.log.Info("pruned metric points past retention", "points", n)

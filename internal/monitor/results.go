@@ -8,13 +8,6 @@ import (
 	"github.com/watchfire-status/watchfire/internal/store"
 )
 
-// Retention: raw results for a week, rollups for well over a year so a
-// 90-day page and year-on-year comparisons always have data.
-const (
-	RawRetention    = 7 * 24 * time.Hour
-	RollupRetention = 400 * 24 * time.Hour
-)
-
 // StoreResults returns a Results function that writes batches to the
 // store (raw rows and hourly and daily rollups in one transaction).
 func StoreResults(st store.MonitorStore) func(ctx context.Context, batch []CheckResult) error {
@@ -28,18 +21,22 @@ func StoreResults(st store.MonitorStore) func(ctx context.Context, batch []Check
 	}
 }
 
-// Prune deletes results past their retention, every interval, until ctx
-// is done.
-func Prune(ctx context.Context, st store.MonitorStore, every time.Duration, log *slog.Logger) {
+// Prune deletes results older than rawDays and rollups older than
+// rollupDays, every interval, until ctx is done. Read the days through the
+// functions so a config reload takes effect.
+func Prune(ctx context.Context, st store.MonitorStore, every time.Duration, days func() (rawDays, rollupDays int), log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		now := time.Now()
-		raw, err := st.PruneResults(ctx, now.Add(-RawRetention))
+		rawDays, rollupDays := days()
+		rawBefore := now.Add(-time.Duration(rawDays) * 24 * time.Hour)
+		rollupBefore := now.Add(-time.Duration(rollupDays) * 24 * time.Hour)
+		raw, err := st.PruneResults(ctx, rawBefore)
 		if err == nil {
 			var hourly, daily int64
-			if hourly, err = st.PruneRollups(ctx, store.Hourly, now.Add(-RollupRetention)); err == nil {
-				daily, err = st.PruneRollups(ctx, store.Daily, now.Add(-RollupRetention))
+			if hourly, err = st.PruneRollups(ctx, store.Hourly, rollupBefore); err == nil {
+				daily, err = st.PruneRollups(ctx, store.Daily, rollupBefore)
 			}
 			if raw+hourly+daily > 0 {
 				log.Info("pruned monitor results past retention", "raw", raw, "hourly", hourly, "daily", daily)
