@@ -1,76 +1,26 @@
 package graphite
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/watchfire-status/watchfire/internal/metricsource"
+	"github.com/watchfire-status/watchfire/internal/metricsource/sourcetest"
 )
 
-type fake struct {
-	mu     sync.Mutex
-	req    *http.Request
-	status int
-	body   string
-}
-
-func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.req = r.Clone(context.Background())
-	status, body := f.status, f.body
-	f.mu.Unlock()
-	if r.URL.Path != "/render" {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if status == 0 {
-		status = http.StatusOK
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(body))
-}
-
-func (f *fake) last() *http.Request {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.req
-}
-
-func start(t *testing.T, status int, body string) (*fake, *httptest.Server) {
-	t.Helper()
-	f := &fake{status: status, body: body}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return f, srv
+func start(t *testing.T, status int, body string) (*sourcetest.Fake, *httptest.Server) {
+	return sourcetest.Serve(t, "/render", status, body)
 }
 
 func fetch(t *testing.T, spec metricsource.Spec) (metricsource.Point, error) {
-	t.Helper()
-	src, err := New(spec, nil)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return src.Fetch(context.Background())
+	return sourcetest.Fetch(t, New, spec)
 }
 
-func wantErr(t *testing.T, err error, subs ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("expected an error containing %q, got nil", subs)
-	}
-	for _, s := range subs {
-		if !strings.Contains(err.Error(), s) {
-			t.Errorf("error %q does not contain %q", err, s)
-		}
-	}
-}
+var wantErr = sourcetest.WantErr
 
 func TestNewestNonNull(t *testing.T) {
 	target := `sumSeries(servers.*.cpu.load, "x y")`
@@ -83,7 +33,7 @@ func TestNewestNonNull(t *testing.T) {
 	if p.Value != 2.25 || !p.At.Equal(time.Unix(1700000060, 0)) {
 		t.Errorf("got %+v, want 2.25 at 1700000060", p)
 	}
-	r := f.last()
+	r := f.Last()
 	q := r.URL.Query()
 	if r.Method != http.MethodGet || r.URL.Path != "/render" {
 		t.Errorf("request %s %s", r.Method, r.URL.Path)

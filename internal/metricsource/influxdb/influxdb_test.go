@@ -1,7 +1,6 @@
 package influxdb
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/watchfire-status/watchfire/internal/metricsource"
+	"github.com/watchfire-status/watchfire/internal/metricsource/sourcetest"
 )
 
 type request struct {
@@ -69,25 +69,10 @@ func start(t *testing.T, status int, body string) (*fake, *httptest.Server) {
 }
 
 func fetch(t *testing.T, spec metricsource.Spec) (metricsource.Point, error) {
-	t.Helper()
-	src, err := New(spec, nil)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return src.Fetch(context.Background())
+	return sourcetest.Fetch(t, New, spec)
 }
 
-func wantErr(t *testing.T, err error, subs ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("expected an error containing %q, got nil", subs)
-	}
-	for _, s := range subs {
-		if !strings.Contains(err.Error(), s) {
-			t.Errorf("error %q does not contain %q", err, s)
-		}
-	}
-}
+var wantErr = sourcetest.WantErr
 
 func TestInfluxQL(t *testing.T) {
 	f, srv := start(t, 200, `{"results":[{"statement_id":0,"series":[{"name":"cpu","columns":["time","mean"],

@@ -7,72 +7,22 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/watchfire-status/watchfire/internal/metricsource"
+	"github.com/watchfire-status/watchfire/internal/metricsource/sourcetest"
 )
 
-// fake is a Prometheus HTTP API stand-in that records the last request.
-type fake struct {
-	mu     sync.Mutex
-	req    *http.Request
-	status int
-	body   string
-}
-
-func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.req = r.Clone(context.Background())
-	status, body := f.status, f.body
-	f.mu.Unlock()
-	if r.URL.Path != "/api/v1/query" {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if status == 0 {
-		status = http.StatusOK
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(body))
-}
-
-func (f *fake) last() *http.Request {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.req
-}
-
-func start(t *testing.T, status int, body string) (*fake, *httptest.Server) {
-	t.Helper()
-	f := &fake{status: status, body: body}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return f, srv
+func start(t *testing.T, status int, body string) (*sourcetest.Fake, *httptest.Server) {
+	return sourcetest.Serve(t, "/api/v1/query", status, body)
 }
 
 func fetch(t *testing.T, spec metricsource.Spec) (metricsource.Point, error) {
-	t.Helper()
-	src, err := New(spec, nil)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return src.Fetch(context.Background())
+	return sourcetest.Fetch(t, New, spec)
 }
 
-func wantErr(t *testing.T, err error, subs ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("expected an error containing %q, got nil", subs)
-	}
-	for _, s := range subs {
-		if !strings.Contains(err.Error(), s) {
-			t.Errorf("error %q does not contain %q", err, s)
-		}
-	}
-}
+var wantErr = sourcetest.WantErr
 
 const vectorOne = `{"status":"success","data":{"resultType":"vector","result":[
  {"metric":{"job":"api"},"value":[1700000000.123,"42.5"]}]}}`
@@ -89,7 +39,7 @@ func TestVector(t *testing.T) {
 	if want := time.UnixMilli(1700000000123); !p.At.Equal(want) {
 		t.Errorf("at = %v, want %v", p.At, want)
 	}
-	r := f.last()
+	r := f.Last()
 	if r.Method != http.MethodGet || r.URL.Path != "/api/v1/query" {
 		t.Errorf("request %s %s", r.Method, r.URL.Path)
 	}
@@ -109,7 +59,7 @@ func TestNoAuthHeaderWithoutToken(t *testing.T) {
 	if _, err := fetch(t, metricsource.Spec{URL: srv.URL, Query: "up"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.last().Header.Get("Authorization"); got != "" {
+	if got := f.Last().Header.Get("Authorization"); got != "" {
 		t.Errorf("Authorization = %q, want none", got)
 	}
 }
