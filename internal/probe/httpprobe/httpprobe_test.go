@@ -2,16 +2,10 @@ package httpprobe
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -25,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/watchfire-status/watchfire/internal/probe"
+	"github.com/watchfire-status/watchfire/internal/probe/probetest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -143,57 +138,12 @@ func newTarget(t *testing.T) *target {
 	return tg
 }
 
-// listen accepts connections on loopback and hands each to handle (which
-// may keep it); all are closed at cleanup.
-func listen(t *testing.T, handle func(*net.TCPConn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			handle(c.(*net.TCPConn))
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
-
-func closedAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func TestCheck(t *testing.T) {
 	t.Parallel()
 	tg := newTarget(t)
-	hang := listen(t, func(*net.TCPConn) {}) // accepts, never answers
-	reset := listen(t, func(c *net.TCPConn) { _ = c.SetLinger(0); c.Close() })
-	refused := closedAddr(t)
+	hang := probetest.Listen(t, func(*net.TCPConn) {}) // accepts, never answers
+	reset := probetest.Listen(t, func(c *net.TCPConn) { _ = c.SetLinger(0); c.Close() })
+	refused := probetest.ClosedAddr(t)
 
 	tests := []struct {
 		name   string
@@ -442,72 +392,15 @@ func TestNoConnectionKeptBetweenChecks(t *testing.T) {
 // reject on purpose.
 var quiet = log.New(io.Discard, "", 0)
 
-// ca is a test certificate authority.
-type ca struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pool *x509.CertPool
-}
-
-var serial atomic.Int64
-
-func newCA(t *testing.T) *ca {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(serial.Add(1)),
-		Subject:               pkix.Name{CommonName: "Watchfire Test CA"},
-		NotBefore:             time.Now().Add(-365 * 24 * time.Hour),
-		NotAfter:              time.Now().Add(365 * 24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &ca{cert: cert, key: key, pool: pool}
-}
-
 // serveTLS starts an https server whose certificate, issued by c, is
 // valid until notAfter for names.
-func (c *ca) serveTLS(t *testing.T, notAfter time.Time, names ...string) *httptest.Server {
+func serveTLS(t *testing.T, c *probetest.CA, notAfter time.Time, names ...string) *httptest.Server {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial.Add(1)),
-		Subject:      pkix.Name{CommonName: names[0]},
-		NotBefore:    notAfter.Add(-90 * 24 * time.Hour),
-		NotAfter:     notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, c.cert, &key.PublicKey, c.key)
-	if err != nil {
-		t.Fatal(err)
-	}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "secure ok")
 	}))
 	srv.Config.ErrorLog = quiet
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{c.Leaf(t, notAfter, names...)}}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv
@@ -515,15 +408,15 @@ func (c *ca) serveTLS(t *testing.T, notAfter time.Time, names ...string) *httpte
 
 func TestTLS(t *testing.T) {
 	t.Parallel()
-	authority := newCA(t)
+	authority := probetest.NewCA(t)
 	now := time.Now()
 	day := 24 * time.Hour
-	good := authority.serveTLS(t, now.Add(90*day), "api.acme.test", "127.0.0.1")
+	good := serveTLS(t, authority, now.Add(90*day), "api.acme.test", "127.0.0.1")
 	expiredAt := now.Add(-3*day - time.Hour)
-	expired := authority.serveTLS(t, expiredAt, "api.acme.test", "127.0.0.1")
+	expired := serveTLS(t, authority, expiredAt, "api.acme.test", "127.0.0.1")
 	soonAt := now.Add(5*day + time.Hour)
-	soon := authority.serveTLS(t, soonAt, "api.acme.test", "127.0.0.1")
-	other := authority.serveTLS(t, now.Add(90*day), "other.test")
+	soon := serveTLS(t, authority, soonAt, "api.acme.test", "127.0.0.1")
+	other := serveTLS(t, authority, now.Add(90*day), "other.test")
 	selfSigned := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	selfSigned.Config.ErrorLog = quiet
 	selfSigned.StartTLS()
@@ -569,7 +462,7 @@ func TestTLS(t *testing.T) {
 				}
 			}
 			if tt.trust {
-				p.transport.TLSClientConfig.RootCAs = authority.pool
+				p.transport.TLSClientConfig.RootCAs = authority.Pool
 			}
 			res := run(t, p)
 			if res.OK != tt.ok || res.Reason != tt.reason {

@@ -2,14 +2,8 @@ package tlsprobe
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -22,88 +16,13 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/watchfire-status/watchfire/internal/probe"
+	"github.com/watchfire-status/watchfire/internal/probe/probetest"
 	"github.com/watchfire-status/watchfire/internal/probe/tcpprobe"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 const timeout = 500 * time.Millisecond
-
-// ca is a test certificate authority.
-type ca struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pool *x509.CertPool
-}
-
-var serial int64 = 1
-var serialMu sync.Mutex
-
-func nextSerial() *big.Int {
-	serialMu.Lock()
-	defer serialMu.Unlock()
-	serial++
-	return big.NewInt(serial)
-}
-
-func newCA(t *testing.T) *ca {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          nextSerial(),
-		Subject:               pkix.Name{CommonName: "Watchfire Test CA"},
-		NotBefore:             time.Now().Add(-365 * 24 * time.Hour),
-		NotAfter:              time.Now().Add(365 * 24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &ca{cert: cert, key: key, pool: pool}
-}
-
-// leaf issues a certificate for names (DNS names or IP addresses) valid
-// until notAfter.
-func (c *ca) leaf(t *testing.T, notAfter time.Time, names ...string) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: nextSerial(),
-		Subject:      pkix.Name{CommonName: names[0]},
-		NotBefore:    notAfter.Add(-90 * 24 * time.Hour),
-		NotAfter:     notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, c.cert, &key.PublicKey, c.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
-}
 
 // serve accepts connections on a loopback listener and hands each to
 // handle in its own goroutine; everything is closed at cleanup.
@@ -176,15 +95,15 @@ func toPort(port int) tcpprobe.DialFunc {
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	authority := newCA(t)
+	authority := probetest.NewCA(t)
 	now := time.Now()
 	day := 24 * time.Hour
-	good := authority.leaf(t, now.Add(90*day), "api.acme.test", "127.0.0.1")
+	good := authority.Leaf(t, now.Add(90*day), "api.acme.test", "127.0.0.1")
 	expiredAt := now.Add(-3*day - time.Hour)
-	expired := authority.leaf(t, expiredAt, "api.acme.test")
+	expired := authority.Leaf(t, expiredAt, "api.acme.test")
 	soonAt := now.Add(5*day + time.Hour)
-	soon := authority.leaf(t, soonAt, "api.acme.test")
-	other := authority.leaf(t, now.Add(90*day), "other.test")
+	soon := authority.Leaf(t, soonAt, "api.acme.test")
+	other := authority.Leaf(t, now.Add(90*day), "other.test")
 
 	goodPort := serveTLS(t, good)
 	expiredPort := serveTLS(t, expired)
@@ -247,7 +166,7 @@ func TestCheck(t *testing.T) {
 				p.dial = toPort(tt.port)
 			}
 			if !tt.untrust {
-				p.cfg.RootCAs = authority.pool
+				p.cfg.RootCAs = authority.Pool
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/watchfire-status/watchfire/internal/probe"
+	"github.com/watchfire-status/watchfire/internal/probe/probetest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -121,52 +122,6 @@ func (s *server) ws(path string) string {
 	return "ws" + strings.TrimPrefix(s.URL, "http") + path
 }
 
-// listen accepts TCP connections and hands them to handle (nil: never
-// answers); all are closed at cleanup.
-func listen(t *testing.T, handle func(*net.TCPConn)) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			if handle != nil {
-				handle(c.(*net.TCPConn))
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
-
-func closedAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func run(t *testing.T, spec probe.Spec) probe.Result {
 	t.Helper()
 	if spec.Timeout == 0 {
@@ -192,9 +147,9 @@ func run(t *testing.T, spec probe.Spec) probe.Result {
 func TestCheck(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, false)
-	hang := listen(t, nil)
-	reset := listen(t, func(c *net.TCPConn) { _ = c.SetLinger(0); c.Close() })
-	refused := closedAddr(t)
+	hang := probetest.Listen(t, nil)
+	reset := probetest.Listen(t, func(c *net.TCPConn) { _ = c.SetLinger(0); c.Close() })
+	refused := probetest.ClosedAddr(t)
 
 	tests := []struct {
 		name   string
