@@ -16,6 +16,7 @@ import (
 	"github.com/watchfire-status/watchfire/internal/config"
 	"github.com/watchfire-status/watchfire/internal/engine"
 	"github.com/watchfire-status/watchfire/internal/hub"
+	liveupdates "github.com/watchfire-status/watchfire/internal/live"
 	"github.com/watchfire-status/watchfire/internal/logbuf"
 	"github.com/watchfire-status/watchfire/internal/metrics"
 	"github.com/watchfire-status/watchfire/internal/metricsource"
@@ -59,6 +60,10 @@ func (c *serveCmd) Run(e *env) error {
 	eng := engine.New(db, h, time.Now, e.log)
 	snaps := snapshot.NewBuilder(db, e.log, time.Now)
 	h.OnCommit(snaps.OnCommit)
+	// SSE and WebSocket streams. After the snapshot, so that a client told
+	// of an event reads a state that already has it.
+	streams := liveupdates.New(liveupdates.Options{Store: db, Log: e.log})
+	h.OnCommit(streams.OnCommit)
 
 	heartbeats := monitor.NewHeartbeats(time.Now)
 	self := &monitor.Self{Store: db, Hub: h}
@@ -91,6 +96,7 @@ func (c *serveCmd) Run(e *env) error {
 	srv := server.New(server.Deps{
 		Engine: eng, Snapshots: snaps, Store: db, Log: e.log, Heartbeats: heartbeats, Monitors: runner,
 		MetricService: metricService,
+		Live:          streams,
 		Metrics:       promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}),
 		AccessLog:     e.newLog(accessOut).With("log", "access"), Version: versionString(),
 	})
@@ -105,6 +111,9 @@ func (c *serveCmd) Run(e *env) error {
 		// Requests get their own context, not the signal's: a write still in
 		// flight when SIGTERM arrives finishes during the drain.
 	}
+	// Shutdown waits for active connections, and a stream never goes idle
+	// by itself: end the streams as soon as the drain begins.
+	httpServer.RegisterOnShutdown(streams.Close)
 	addr := firstNonEmpty(c.Listen, e.getenv("WATCHFIRE_LISTEN"), cfg.Listen, ":8080")
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/watchfire-status/watchfire"
 	"github.com/watchfire-status/watchfire/internal/engine"
+	"github.com/watchfire-status/watchfire/internal/live"
 )
 
 // state returns the committed state from the snapshot.
@@ -428,9 +429,10 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]eventJSON, 0, len(events))
+	// The very objects the live streams send (internal/live).
+	out := make([]live.EventJSON, 0, len(events))
 	for i := range events {
-		out = append(out, toEventJSON(&events[i]))
+		out = append(out, live.ToEventJSON(&events[i]))
 	}
 	writeJSON(w, r, http.StatusOK, map[string]any{"events": out})
 	return nil

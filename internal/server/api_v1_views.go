@@ -86,27 +86,6 @@ type maintenanceJSON struct {
 	UpdatedAt      time.Time    `json:"updated_at"`
 }
 
-type eventJSON struct {
-	ID             int64     `json:"id"`
-	ReceivedAt     time.Time `json:"received_at"`
-	OccurredAt     time.Time `json:"occurred_at"`
-	Source         string    `json:"source"`
-	Provider       string    `json:"provider,omitempty"`
-	PageID         string    `json:"page_id,omitempty"`
-	Product        string    `json:"product,omitempty"`
-	ComponentID    string    `json:"component_id,omitempty"`
-	ComponentName  string    `json:"component,omitempty"`
-	Kind           string    `json:"kind"`
-	OldStatus      string    `json:"old_status,omitempty"`
-	NewStatus      string    `json:"new_status,omitempty"`
-	IncidentID     string    `json:"incident_id,omitempty"`
-	IncidentTitle  string    `json:"incident_title,omitempty"`
-	IncidentStatus string    `json:"incident_status,omitempty"`
-	IncidentImpact string    `json:"incident_impact,omitempty"`
-	Message        string    `json:"message,omitempty"`
-	RawRef         string    `json:"raw_ref,omitempty"`
-}
-
 func optString[T ~string](v T) *string {
 	if v == "" {
 		return nil
@@ -174,15 +153,5 @@ func toMaintenanceJSON(m *watchfire.Maintenance) maintenanceJSON {
 		Updates: toUpdatesJSON(m.Updates), ScheduledFor: m.ScheduledFor.UTC(), ScheduledUntil: m.ScheduledUntil.UTC(),
 		StartedAt: optTime(m.StartedAt), CompletedAt: optTime(m.CompletedAt),
 		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(),
-	}
-}
-
-func toEventJSON(e *watchfire.Event) eventJSON {
-	return eventJSON{
-		ID: e.ID, ReceivedAt: e.ReceivedAt.UTC(), OccurredAt: e.OccurredAt.UTC(), Source: string(e.Source),
-		Provider: e.Provider, PageID: e.PageID, Product: e.Product, ComponentID: e.ComponentID,
-		ComponentName: e.ComponentName, Kind: string(e.Kind), OldStatus: e.OldStatus, NewStatus: e.NewStatus,
-		IncidentID: e.IncidentID, IncidentTitle: e.IncidentTitle, IncidentStatus: e.IncidentStatus,
-		IncidentImpact: e.IncidentImpact, Message: e.Message, RawRef: e.RawRef,
 	}
 }

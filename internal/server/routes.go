@@ -28,7 +28,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/incidents/{id}", gz(s.api(s.getIncident)))
 	mux.Handle("GET /api/v1/maintenances", gz(s.api(s.listMaintenances)))
 	mux.Handle("GET /api/v1/maintenances/{id}", gz(s.api(s.getMaintenance)))
-	mux.Handle("GET /api/v1/events", gz(s.api(s.listEvents)))
+	// The list, or a live SSE stream for Accept: text/event-stream; and
+	// the same stream over WebSocket. Streams bypass gzip (live.go).
+	mux.Handle("GET /api/v1/events", s.events(gz(s.api(s.listEvents))))
+	mux.Handle("GET /api/v1/ws", s.websocket())
 	mux.Handle("GET /api/v1/components/{id}/uptime", gz(s.api(s.componentUptime)))
 	mux.Handle("GET /api/v1/monitors/{id}/results", gz(s.api(s.monitorResults)))
 	mux.Handle("GET /api/v1/monitors/{id}/latency", gz(s.api(s.monitorLatency)))

@@ -35,6 +35,16 @@ type Deps struct {
 	Monitors Monitors
 	// MetricService records and reads metrics; nil disables their routes.
 	MetricService MetricService
+	// Live serves event streams (SSE and WebSocket, internal/live); nil
+	// disables them.
+	Live LiveStreams
+}
+
+// LiveStreams serves live event streams. Each returns an error, having
+// written nothing, when it refuses a request; *live.Broadcaster is one.
+type LiveStreams interface {
+	ServeSSE(w http.ResponseWriter, r *http.Request) error
+	ServeWS(w http.ResponseWriter, r *http.Request) error
 }
 
 // Monitors tells which monitors are scheduled, and for which component.
@@ -61,6 +71,7 @@ type Server struct {
 	prom    http.Handler
 	mons    Monitors
 	metrics MetricService
+	live    LiveStreams
 
 	tokens tokenCache
 }
@@ -74,7 +85,7 @@ func New(d Deps) *Server {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{engine: d.Engine, snaps: d.Snapshots, store: d.Store, log: d.Log, access: d.AccessLog,
-		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, mons: d.Monitors, metrics: d.MetricService, tokens: tokenCache{m: map[string]cachedToken{}}}
+		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, mons: d.Monitors, metrics: d.MetricService, live: d.Live, tokens: tokenCache{m: map[string]cachedToken{}}}
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.

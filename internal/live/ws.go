@@ -1,0 +1,107 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// ServeWS streams events over a WebSocket, one text message per event
+// with the same JSON as the SSE data lines, plus
+// {"kind":"heartbeat","time":"…"} and protocol pings every heartbeat, and
+// {"kind":"resync","last_event_id":N} when the client must reload its
+// state. It resumes after ?last_event_id= and filters by ?page_id= and
+// ?component=. Messages from the client are read and ignored. Any origin
+// may connect: the data is public and the stream read-only.
+//
+// It returns an error, having written nothing, when the request is
+// invalid or too many streams are open.
+func (b *Broadcaster) ServeWS(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	p, err := parseParams(r.Header.Get("Last-Event-ID"), q.Get("last_event_id"), q.Get("page_id"), q.Get("component"))
+	if err != nil {
+		return err
+	}
+	if err := b.acquire(); err != nil {
+		w.Header().Set("Retry-After", "5")
+		return err
+	}
+	defer b.release()
+
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		return nil // Accept has answered the request
+	}
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	// The one reader the protocol needs: it answers pings, takes the
+	// peer's close and drops anything else the client sends.
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		defer cancel()
+		for {
+			_, rd, err := c.Reader(ctx)
+			if err != nil {
+				return
+			}
+			if _, err := io.Copy(io.Discard, rd); err != nil {
+				return
+			}
+		}
+	}()
+
+	err = b.run(ctx, &wsSender{c: c, ctx: ctx, timeout: b.o.WriteTimeout, now: b.o.Now}, p)
+	switch {
+	case errors.Is(err, errClosed):
+		_ = c.Close(websocket.StatusGoingAway, "server shutting down")
+	case err != nil && !errors.Is(err, errWrite) && !errors.Is(err, context.Canceled):
+		b.ended(err)
+		_ = c.Close(websocket.StatusTryAgainLater, "stream interrupted; reconnect with last_event_id")
+	default:
+		_ = c.CloseNow()
+	}
+	cancel()
+	<-readDone
+	return nil
+}
+
+type wsSender struct {
+	c       *websocket.Conn
+	ctx     context.Context
+	timeout time.Duration
+	now     func() time.Time
+}
+
+func (s *wsSender) write(p []byte) error {
+	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
+	defer cancel()
+	if err := s.c.Write(ctx, websocket.MessageText, p); err != nil {
+		return errors.Join(errWrite, err)
+	}
+	return nil
+}
+
+func (s *wsSender) event(e *entry) error { return s.write(e.json) }
+
+func (s *wsSender) heartbeat(time.Time) error {
+	if err := s.write(appendHeartbeat(make([]byte, 0, 64), s.now())); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
+	defer cancel()
+	if err := s.c.Ping(ctx); err != nil {
+		return errors.Join(errWrite, err)
+	}
+	return nil
+}
+
+func (s *wsSender) resync(lastID int64) error {
+	buf := append([]byte(`{"kind":"resync","last_event_id":`), strconv.FormatInt(lastID, 10)...)
+	return s.write(append(buf, '}'))
+}
