@@ -80,7 +80,7 @@ func testState() (*watchfire.State, *watchfire.Page) {
 				Components:   []string{"api"},
 				Updates:      []watchfire.IncidentUpdate{update("mu1", "scheduled", "We will upgrade the database.", 90)},
 				ScheduledFor: at(24 * 60), ScheduledUntil: at(26 * 60),
-				CreatedAt:    at(90), UpdatedAt: at(90),
+				CreatedAt: at(90), UpdatedAt: at(90),
 			},
 		},
 	}
