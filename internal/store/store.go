@@ -39,6 +39,30 @@ type Store interface {
 	// Maintenance reads one maintenance with its updates. ENOTFOUND if none.
 	Maintenance(ctx context.Context, id string) (*watchfire.Maintenance, error)
 
+	// IncidentsBetween returns the incidents created in [from, to), newest
+	// first (by creation time, then id), with their updates (newest first)
+	// and per-component statuses, as Incident reads them; at most limit of
+	// them (limit <= 0: HistoryLimit). Like Incident it reads committed
+	// data outside any write transaction, however old, open or closed.
+	//
+	// pageID "" means every page. Otherwise it returns the incidents that
+	// watchfire.State.IncidentOnPage puts on that page: those filed on it
+	// (PageID), and those affecting a component the page shows (any
+	// component when the page lists none), whatever their PageID. An
+	// unknown pageID matches by PageID only.
+	IncidentsBetween(ctx context.Context, pageID string, from, to time.Time, limit int) ([]watchfire.Incident, error)
+	// MaintenancesBetween returns the maintenances scheduled to start in
+	// [from, to), newest first (by ScheduledFor, then id), with their
+	// updates and components, at most limit of them (limit <= 0:
+	// HistoryLimit). pageID filters as in IncidentsBetween, matching
+	// watchfire.State.MaintenanceOnPage.
+	MaintenancesBetween(ctx context.Context, pageID string, from, to time.Time, limit int) ([]watchfire.Maintenance, error)
+	// FirstIncidentAt returns the creation time of the oldest incident on
+	// pageID ("" = any page, otherwise as in IncidentsBetween), the zero
+	// time if there is none, so that a history page knows where pagination
+	// ends.
+	FirstIncidentAt(ctx context.Context, pageID string) (time.Time, error)
+
 	// TokenByHash returns the token whose hash matches. ENOTFOUND if none.
 	TokenByHash(ctx context.Context, hash string) (*watchfire.Token, error)
 	// TouchToken records that the token was used at t.
@@ -58,6 +82,16 @@ type Store interface {
 // HistoryLimit is how many closed incidents and completed maintenances
 // LoadState returns, newest first, beside the open ones.
 const HistoryLimit = 250
+
+// HistoryRangeLimit returns how many incidents or maintenances
+// IncidentsBetween and MaintenancesBetween return for a requested limit:
+// HistoryLimit when it is 0 or negative.
+func HistoryRangeLimit(requested int) int {
+	if requested <= 0 {
+		return HistoryLimit
+	}
+	return requested
+}
 
 // Tx is one write transaction. Its reads see its own writes.
 type Tx interface {
