@@ -13,6 +13,7 @@ import (
 	"github.com/watchfire-status/watchfire/internal/engine"
 	"github.com/watchfire-status/watchfire/internal/metrics"
 	"github.com/watchfire-status/watchfire/internal/monitor"
+	"github.com/watchfire-status/watchfire/internal/site"
 )
 
 // configPollInterval is how often serve looks at the config file for a
@@ -26,9 +27,14 @@ type live struct {
 	runner     *monitor.Runner
 	heartbeats *monitor.Heartbeats
 	metrics    *metrics.Service
+	site       *site.Builder // nil until the first snapshot
 
 	retention atomic.Pointer[config.Retention]
+	cfg       atomic.Pointer[config.Config]
 }
+
+// config returns the config applied last.
+func (l *live) config() *config.Config { return l.cfg.Load() }
 
 // days reads the retention of the current config.
 func (l *live) days() config.Retention { return *l.retention.Load() }
@@ -37,6 +43,7 @@ func (l *live) days() config.Retention { return *l.retention.Load() }
 func (l *live) apply(ctx context.Context, cfg *config.Config) error {
 	retention := cfg.Retention
 	l.retention.Store(&retention)
+	l.cfg.Store(cfg)
 	l.eng.SetTopology(monitor.Topology(cfg))
 	pages, groups, components := cfg.Domain()
 	if err := l.eng.Apply(ctx, engine.Desired{Pages: pages, Groups: groups, Components: components}); err != nil {
@@ -51,7 +58,15 @@ func (l *live) apply(ctx context.Context, cfg *config.Config) error {
 	if err := l.metrics.JudgeLatest(ctx); err != nil {
 		return err
 	}
-	return clearUnmonitored(ctx, l.eng, cfg, defs)
+	if err := clearUnmonitored(ctx, l.eng, cfg, defs); err != nil {
+		return err
+	}
+	if l.site != nil {
+		// Blocks, metrics and monitors may have changed without any state
+		// change: gather again.
+		return l.site.Refresh(ctx)
+	}
+	return nil
 }
 
 // watchConfig reloads the config file on SIGHUP and when the file changes.

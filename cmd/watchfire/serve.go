@@ -25,6 +25,7 @@ import (
 	"github.com/watchfire-status/watchfire/internal/probe"
 	"github.com/watchfire-status/watchfire/internal/probe/kinds"
 	"github.com/watchfire-status/watchfire/internal/server"
+	"github.com/watchfire-status/watchfire/internal/site"
 	"github.com/watchfire-status/watchfire/internal/snapshot"
 )
 
@@ -88,6 +89,21 @@ func (c *serveCmd) Run(e *env) error {
 	if err := snaps.Refresh(ctx); err != nil {
 		return fmt.Errorf("loading the status snapshot: %w", err)
 	}
+	pages := site.NewBuilder(snaps, site.Sources{
+		Reader:     db,
+		MonitorsOf: runner.MonitorsOf,
+		Latest: func(id string) (time.Time, time.Duration, bool) {
+			res, _, ok := runner.Latest(id)
+			return res.At, res.Latency, ok
+		},
+		Metrics: func() []site.MetricDef { return siteMetrics(metricService.List()) },
+		Blocks:  func() []site.Block { return siteBlocks(current.config()) },
+	}, site.Options{Version: versionString()}, e.log, time.Now)
+	h.OnCommit(pages.OnCommit) // after the snapshot's: it shows the snapshot's state
+	current.site = pages
+	if err := pages.Refresh(ctx); err != nil {
+		return fmt.Errorf("rendering the status page: %w", err)
+	}
 
 	// The access log is batched: one write per 200 ms rather than one per
 	// request. It is flushed on shutdown.
@@ -95,10 +111,10 @@ func (c *serveCmd) Run(e *env) error {
 	defer accessOut.Close()
 	srv := server.New(server.Deps{
 		Engine: eng, Snapshots: snaps, Store: db, Log: e.log, Heartbeats: heartbeats, Monitors: runner,
-		MetricService: metricService,
-		Live:          streams,
-		Metrics:       promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}),
-		AccessLog:     e.newLog(accessOut).With("log", "access"), Version: versionString(),
+		MetricService: metricService, Site: pages,
+		Live:      streams,
+		Metrics:   promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}),
+		AccessLog: e.newLog(accessOut).With("log", "access"), Version: versionString(),
 	})
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
@@ -126,6 +142,7 @@ func (c *serveCmd) Run(e *env) error {
 	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBackground()
 	go snaps.Run(bgCtx, snapshotResync)
+	go pages.Run(bgCtx, siteRefresh)
 	runnerDone := make(chan struct{})
 	go func() {
 		defer close(runnerDone)

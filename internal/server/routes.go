@@ -64,7 +64,10 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("GET /metrics", s.prom)
 	}
 
-	mux.Handle("GET /{$}", gz(s.api(s.index)))
+	// The HTML status page, its feeds, badges and assets, rendered once
+	// per change and served with their precompressed form.
+	mux.HandleFunc("GET /{$}", s.home)
+	s.siteRoutes(mux)
 	// Everything else: a JSON 404, or 405 with Allow. It runs only when no
 	// route matched, so the hot paths are routed once.
 	mux.Handle("/", s.fallback(mux))

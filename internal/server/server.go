@@ -14,6 +14,7 @@ import (
 
 	"github.com/watchfire-status/watchfire"
 	"github.com/watchfire-status/watchfire/internal/engine"
+	"github.com/watchfire-status/watchfire/internal/site"
 	"github.com/watchfire-status/watchfire/internal/snapshot"
 	"github.com/watchfire-status/watchfire/internal/store"
 )
@@ -38,6 +39,8 @@ type Deps struct {
 	// Live serves event streams (SSE and WebSocket, internal/live); nil
 	// disables them.
 	Live LiveStreams
+	// Site renders the HTML status page; nil serves only the APIs.
+	Site *site.Builder
 }
 
 // LiveStreams serves live event streams. Each returns an error, having
@@ -71,6 +74,7 @@ type Server struct {
 	prom    http.Handler
 	mons    Monitors
 	metrics MetricService
+	site    *site.Builder
 	live    LiveStreams
 
 	tokens tokenCache
@@ -84,7 +88,7 @@ func New(d Deps) *Server {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{engine: d.Engine, snaps: d.Snapshots, store: d.Store, log: d.Log, access: d.AccessLog,
+	return &Server{engine: d.Engine, site: d.Site, snaps: d.Snapshots, store: d.Store, log: d.Log, access: d.AccessLog,
 		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, mons: d.Monitors, metrics: d.MetricService, live: d.Live, tokens: tokenCache{m: map[string]cachedToken{}}}
 }
 

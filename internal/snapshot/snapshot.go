@@ -196,6 +196,15 @@ func NewBuilder(st store.Store, log *slog.Logger, now func() time.Time) *Builder
 // Current returns the latest snapshot, or nil before the first Refresh.
 func (b *Builder) Current() *Snapshot { return b.cur.Load() }
 
+// State returns the state of the latest snapshot, or nil before the first
+// Refresh.
+func (b *Builder) State() *watchfire.State {
+	if s := b.cur.Load(); s != nil {
+		return s.State
+	}
+	return nil
+}
+
 // Refresh reloads the state and swaps in a new snapshot.
 func (b *Builder) Refresh(ctx context.Context) error {
 	b.mu.Lock()
