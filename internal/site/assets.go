@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/watchfire-status/watchfire"
+	"github.com/watchfire-status/watchfire/internal/embedjs"
 	"github.com/watchfire-status/watchfire/internal/snapshot"
 )
 
@@ -38,6 +39,8 @@ var assets = func() map[string]*snapshot.Doc {
 		}
 		m["/"+name] = snapshot.NewDoc(data, ct)
 	}
+	// The widget other sites embed: <script src=".../embed.js" async>.
+	m["/embed.js"] = snapshot.NewDoc(embedjs.Script, TypeJS)
 	return m
 }()
 
@@ -51,7 +54,7 @@ func AssetPaths() []string {
 }
 
 func assetDoc(p string) *snapshot.Doc {
-	if !strings.HasPrefix(p, "/assets/") {
+	if !strings.HasPrefix(p, "/assets/") && p != "/embed.js" {
 		return nil
 	}
 	return assets[p]

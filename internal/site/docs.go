@@ -22,6 +22,7 @@ func (r *renderer) feed(componentID, file string) (*snapshot.Doc, error) {
 		SiteURL:     site,
 		FeedURL:     site + file,
 		Location:    r.loc,
+		Updated:     r.s.State.UpdatedAt,
 		StatusText: func(status string) string {
 			for _, prefix := range []string{"incident.status.", "maintenance.status.", "status."} {
 				if _, ok := catalogs["en"].Messages[prefix+status]; ok {
