@@ -63,7 +63,9 @@ func (s *Server) siteRoutes(mux *http.ServeMux) {
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery
 			}
-			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			// Relative, so a page served under a path prefix keeps it.
+			w.Header().Set("Location", target)
+			w.WriteHeader(http.StatusMovedPermanently)
 		})
 	}
 }
