@@ -165,11 +165,44 @@ func fill(msg string, args []any) string {
 	if len(args) == 0 || !strings.Contains(msg, "{") {
 		return msg
 	}
-	pairs := make([]string, 0, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	return expand(msg, func(name string) (string, bool) {
+		for i := 0; i+1 < len(args); i += 2 {
+			if k, _ := args[i].(string); k == name {
+				if v, ok := args[i+1].(string); ok {
+					return v, true
+				}
+				return fmt.Sprint(args[i+1]), true
+			}
+		}
+		return "", false
+	})
+}
+
+// expand replaces each {name} in msg by lookup(name); unknown names stay.
+// Pages call it thousands of times a render, so it scans once and builds
+// no replacer.
+func expand(msg string, lookup func(name string) (string, bool)) string {
+	var b strings.Builder
+	b.Grow(len(msg) + 16)
+	for {
+		i := strings.IndexByte(msg, '{')
+		if i < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		j := strings.IndexByte(msg[i:], '}')
+		if j < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		b.WriteString(msg[:i])
+		if v, ok := lookup(msg[i+1 : i+j]); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(msg[i : i+j+1])
+		}
+		msg = msg[i+j+1:]
 	}
-	return strings.NewReplacer(pairs...).Replace(msg)
 }
 
 // Int formats a whole number with the language's digit grouping.
@@ -246,22 +279,41 @@ func trimZeros(s, dec string) string {
 }
 
 func (c *Catalog) format(name string, t time.Time) string {
-	f := c.Formats[name]
-	zone, _ := t.Zone()
-	r := strings.NewReplacer(
-		"{year}", strconv.Itoa(t.Year()),
-		"{month}", c.Months[t.Month()-1],
-		"{mon}", c.MonthsShort[t.Month()-1],
-		"{mm}", fmt.Sprintf("%02d", int(t.Month())),
-		"{day}", strconv.Itoa(t.Day()),
-		"{dd}", fmt.Sprintf("%02d", t.Day()),
-		"{weekday}", c.WeekdaysShort[t.Weekday()],
-		"{H}", strconv.Itoa(t.Hour()),
-		"{HH}", fmt.Sprintf("%02d", t.Hour()),
-		"{MM}", fmt.Sprintf("%02d", t.Minute()),
-		"{zone}", zone,
-	)
-	return r.Replace(f)
+	return expand(c.Formats[name], func(field string) (string, bool) {
+		switch field {
+		case "year":
+			return strconv.Itoa(t.Year()), true
+		case "month":
+			return c.Months[t.Month()-1], true
+		case "mon":
+			return c.MonthsShort[t.Month()-1], true
+		case "mm":
+			return twoDigits(int(t.Month())), true
+		case "day":
+			return strconv.Itoa(t.Day()), true
+		case "dd":
+			return twoDigits(t.Day()), true
+		case "weekday":
+			return c.WeekdaysShort[t.Weekday()], true
+		case "H":
+			return strconv.Itoa(t.Hour()), true
+		case "HH":
+			return twoDigits(t.Hour()), true
+		case "MM":
+			return twoDigits(t.Minute()), true
+		case "zone":
+			zone, _ := t.Zone()
+			return zone, true
+		}
+		return "", false
+	})
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
 }
 
 // Date is a long date: "November 3, 2025" / "3 novembre 2025".
