@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -236,7 +237,7 @@ func (b *Broadcaster) release() {
 
 // params are what a stream request asks for.
 type params struct {
-	resume bool  // replay after lastID
+	resume bool  // replay after lastID (0: from the start of the log)
 	lastID int64 // from Last-Event-ID or ?last_event_id=
 	filter filter
 }
@@ -268,7 +269,7 @@ func parseParams(header, query string, page, component string) (params, error) {
 		if err != nil || id < 0 {
 			return p, watchfire.Errorf(watchfire.EINVALID, "last_event_id: %q is not an event id (a whole number ≥ 0)", v)
 		}
-		p.lastID, p.resume = id, id > 0
+		p.lastID, p.resume = id, true
 	}
 	return p, nil
 }
@@ -364,7 +365,18 @@ func (c *cursor) catchUp(ctx context.Context, s sender) error {
 		if err := ctxErr(ctx, b.done); err != nil {
 			return err
 		}
-		events, err := b.o.Store.Events(ctx, watchfire.EventFilter{AfterID: c.last, Limit: replayPage})
+		var events []watchfire.Event
+		if c.last == 0 {
+			// The store lists "after 0" newest first, like no cursor at
+			// all: one page of it is the whole log, or too much to replay.
+			events, err = b.o.Store.Events(ctx, watchfire.EventFilter{Limit: replayPage})
+			if err == nil && len(events) == replayPage {
+				return c.resync(ctx, s)
+			}
+			slices.Reverse(events)
+		} else {
+			events, err = b.o.Store.Events(ctx, watchfire.EventFilter{AfterID: c.last, Limit: replayPage})
+		}
 		if err != nil {
 			return fmt.Errorf("live: replaying events after %d: %w", c.last, err)
 		}

@@ -39,10 +39,10 @@ func (b *Broadcaster) ServeSSE(w http.ResponseWriter, r *http.Request) error {
 	defer b.release()
 
 	rc := http.NewResponseController(w)
-	// The server's ReadTimeout would end the stream: net/http keeps
-	// reading the connection in the background to notice a client that
-	// leaves, and that read failing on the deadline cancels the request.
-	// Nothing more is read here; the write deadline is set per write.
+	// Nothing more is read from the client; the server's ReadTimeout must
+	// not end the stream. (net/http's own background read, which notices a
+	// client that leaves, clears it too; HTTP/2 does not.) The write
+	// deadline is set per write.
 	if err := rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return err
 	}
