@@ -38,15 +38,15 @@ import (
 
 func main() {
 	if len(os.Args) > 2 && os.Args[1] == "bare" {
-		serveBare(os.Args[2], nil)
+		serveBare(os.Args[2], nil, false)
 		return
 	}
 	if len(os.Args) > 3 && os.Args[1] == "bare-copy" {
-		serveBare(os.Args[2], fetch(os.Args[3]))
+		serveBare(os.Args[2], fetch(os.Args[3], false), false)
 		return
 	}
 	if len(os.Args) > 3 && os.Args[1] == "bare-copy-gzip" {
-		serveBareGzip(os.Args[2], fetchGzip(os.Args[3]))
+		serveBare(os.Args[2], fetch(os.Args[3], true), true)
 		return
 	}
 	if err := run(); err != nil {
@@ -74,13 +74,17 @@ var bareBody = func() []byte {
 }()
 
 // serveBare is the baseline: the least a Go HTTP server can do per
-// request. With a body it serves that instead of the 4 KB one.
-func serveBare(addr string, body []byte) {
+// request. With a body it serves that instead of the 4 KB one; gzipped
+// says the body is already compressed.
+func serveBare(addr string, body []byte, gzipped bool) {
 	if body == nil {
 		body = bareBody
 	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		if gzipped {
+			w.Header().Set("Content-Encoding", "gzip")
+		}
 		_, _ = w.Write(body)
 	})
 	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
@@ -298,35 +302,6 @@ func fillUptime(path string) error {
 	return db.MergeRollups(ctx, rollups)
 }
 
-// serveBareGzip serves a gzipped body as is: the baseline for a
-// precompressed page.
-func serveBareGzip(addr string, body []byte) {
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Encoding", "gzip")
-		_, _ = w.Write(body)
-	})
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	if err := srv.ListenAndServe(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
-
-// fetchGzip returns the gzipped body at url.
-func fetchGzip(url string) []byte {
-	req, _ := http.NewRequest("GET", url, nil)
-	req.Header.Set("Accept-Encoding", "gzip")
-	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return body
-}
-
 // seed creates 50 incidents with three updates each (47 resolved, 3 open)
 // and two maintenances through the admin API.
 func seed(base, token string) error {
@@ -388,9 +363,14 @@ func seed(base, token string) error {
 	return nil
 }
 
-// fetch returns the body at url, for the same-bytes baseline.
-func fetch(url string) []byte {
-	resp, err := http.Get(url)
+// fetch returns the body at url, as sent or gzipped, for the same-bytes
+// baselines.
+func fetch(url string, gzipped bool) []byte {
+	req, _ := http.NewRequest("GET", url, nil)
+	if gzipped {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -45,27 +45,7 @@ func serveDoc(w http.ResponseWriter, r *http.Request, doc *snapshot.Doc) {
 	h["Vary"] = hdrVary
 	h["Access-Control-Allow-Origin"] = hdrAnyOrigin
 
-	gzip := acceptsGzip(r)
-	if gzip {
-		h["Etag"] = doc.GzipETagHeader
-	} else {
-		h["Etag"] = doc.ETagHeader
-	}
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, doc) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	body := doc.Body
-	h["Content-Length"] = doc.LengthHeader
-	if gzip {
-		body = doc.Gzip()
-		h["Content-Encoding"] = hdrGzip
-		h["Content-Length"] = doc.GzipLengthHeader()
-	}
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
+	writeDoc(w, r, doc, http.StatusOK)
 }
 
 // etagMatch reports whether If-None-Match names either representation of
