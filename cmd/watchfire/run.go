@@ -20,6 +20,7 @@ type cli struct {
 	Serve   serveCmd   `cmd:"" help:"Serve the status page's APIs and run the monitors. With no flags, runs the demo on ./watchfire.db."`
 	Migrate migrateCmd `cmd:"" help:"Bring the database schema up to date."`
 	Check   checkCmd   `cmd:"" help:"Run every monitor's probe once and print a table; exits 1 if any fails."`
+	Export  exportCmd  `cmd:"" help:"Write the status page as static files to host away from your platform; --watch keeps them current."`
 	Config  struct {
 		Validate configValidateCmd `cmd:"" help:"Check a config file and report every problem with its line."`
 	} `cmd:"" help:"Work with the config file."`
