@@ -173,9 +173,15 @@ func (s *Site) NotFoundPage(page *watchfire.Page, locale, path string) *snapshot
 		return e.(*entry).doc
 	}
 	r := s.renderer(page, locale, "/")
-	// Links resolve from wherever the missing page was asked for.
+	// Links resolve from wherever the missing page was asked for. A static
+	// host serves an export's 404.html at any depth, so there they are
+	// absolute, from the page's public URL, when it has one.
 	r.v.Root = relRoot(path)
 	r.v.Base = r.v.Root
+	if s.opts.Export && page.URL != "" {
+		r.v.Root = strings.TrimSuffix(page.URL, "/") + "/"
+		r.v.Base = r.v.Root
+	}
 	doc, err := r.html("notfound", nil)
 	if err != nil {
 		doc = snapshot.NewDoc([]byte("not found\n"), "text/plain; charset=utf-8")
