@@ -337,6 +337,29 @@ func TestStreamsOutliveServerTimeouts(t *testing.T) {
 	})
 }
 
+// The server answers a client's pings however long ago it last wrote: the
+// per-write deadline does not outlive the write.
+func TestWebSocketAnswersPingsBetweenWrites(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, db store.Store) {
+		f := newFixture(t, db, live.Options{WriteTimeout: 100 * time.Millisecond}, nil)
+		w := f.ws(t, "")
+		waitStreams(t, f.b, 1)
+		f.commit(ev("p1", "c1"))
+		w.event(wait)
+		time.Sleep(300 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), wait)
+		defer cancel()
+		if err := w.c.Ping(ctx); err != nil {
+			t.Fatalf("ping: %v", err)
+		}
+		e := f.commit(ev("p1", "c1"))[0]
+		if m := w.event(wait); !bytes.HasPrefix(m, []byte(`{"id":`+idOf(e)+`,`)) {
+			t.Fatalf("after the ping: %s", m)
+		}
+	})
+}
+
 // Shutdown ends the streams at once instead of waiting for them.
 func TestShutdownEndsStreams(t *testing.T) {
 	t.Parallel()

@@ -57,6 +57,9 @@ func (b *Broadcaster) ServeSSE(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	b.ended(b.run(r.Context(), s, p))
+	// Time for net/http to end the response cleanly, whatever deadline
+	// the last write left.
+	_ = rc.SetWriteDeadline(time.Now().Add(b.o.WriteTimeout))
 	return nil
 }
 

@@ -1,9 +1,11 @@
 package live
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -33,7 +35,8 @@ func (b *Broadcaster) ServeWS(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer b.release()
 
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	hw := &hijackWriter{ResponseWriter: w}
+	c, err := websocket.Accept(hw, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		return nil // Accept has answered the request
 	}
@@ -56,7 +59,7 @@ func (b *Broadcaster) ServeWS(w http.ResponseWriter, r *http.Request) error {
 		}
 	}()
 
-	err = b.run(ctx, &wsSender{c: c, ctx: ctx, timeout: b.o.WriteTimeout, now: b.o.Now}, p)
+	err = b.run(ctx, &wsSender{c: c, conn: hw.conn, ctx: ctx, timeout: b.o.WriteTimeout, now: b.o.Now}, p)
 	switch {
 	case errors.Is(err, errClosed):
 		_ = c.Close(websocket.StatusGoingAway, "server shutting down")
@@ -73,15 +76,25 @@ func (b *Broadcaster) ServeWS(w http.ResponseWriter, r *http.Request) error {
 
 type wsSender struct {
 	c       *websocket.Conn
+	conn    net.Conn // under c: its write deadline bounds each write
 	ctx     context.Context
 	timeout time.Duration
 	now     func() time.Time
 }
 
+// write sends one text message. The deadline goes on the socket rather
+// than in a context, which would cost a timer, a context and a callback
+// per client on every event. A write that misses it fails, and the
+// library closes the connection. The deadline is cleared afterwards, so
+// that the pongs and the close frame the library writes on its own are
+// not refused for a deadline long past.
 func (s *wsSender) write(p []byte) error {
-	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
-	defer cancel()
-	if err := s.c.Write(ctx, websocket.MessageText, p); err != nil {
+	if err := s.conn.SetWriteDeadline(time.Now().Add(s.timeout)); err != nil {
+		return errors.Join(errWrite, err)
+	}
+	err := s.c.Write(context.Background(), websocket.MessageText, p)
+	_ = s.conn.SetWriteDeadline(time.Time{})
+	if err != nil {
 		return errors.Join(errWrite, err)
 	}
 	return nil
@@ -105,3 +118,17 @@ func (s *wsSender) resync(lastID int64) error {
 	buf := append([]byte(`{"kind":"resync","last_event_id":`), strconv.FormatInt(lastID, 10)...)
 	return s.write(append(buf, '}'))
 }
+
+// hijackWriter keeps the connection that websocket.Accept takes over.
+type hijackWriter struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (h *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	h.conn = conn
+	return conn, brw, err
+}
+
+func (h *hijackWriter) Unwrap() http.ResponseWriter { return h.ResponseWriter }
