@@ -80,6 +80,7 @@ type options struct {
 	pause   time.Duration
 	settle  time.Duration
 	binary  string
+	bare    bool
 }
 
 func run(ctx context.Context) error {
@@ -90,6 +91,7 @@ func run(ctx context.Context) error {
 	flag.DurationVar(&o.pause, "pause", 2*time.Second, "quiet time before each round")
 	flag.DurationVar(&o.settle, "settle", 5*time.Second, "wait after the last client connects before reading memory")
 	flag.StringVar(&o.binary, "watchfire", "", "watchfire binary (default: go build ./cmd/watchfire)")
+	flag.BoolVar(&o.bare, "bare", true, "measure the bare reference server too (-bare=false for quick iterations)")
 	flag.Parse()
 	if o.clients < 1 || o.rounds < 1 {
 		return errors.New("want -clients ≥ 1 and -rounds ≥ 1")
@@ -142,6 +144,9 @@ func run(ctx context.Context) error {
 			return exec.Command(o.binary, "serve", "--config", cfg, "--database", db, "--listen", addr)
 		}, token: token},
 	} {
+		if t.bare && !o.bare {
+			continue
+		}
 		r, err := measure(ctx, o, t, dir)
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
@@ -152,8 +157,8 @@ func run(ctx context.Context) error {
 	fmt.Printf("\n%s fan-out: %d clients per server, %d rounds, one change per round; the clients run in the benchmark process.\n",
 		proto, o.clients, o.rounds)
 	fmt.Printf("Machine: %d cores (%s/%s), %s; servers and clients share it.\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Println("| server | connected | received | p50 | p99 | max | RSS before | RSS with clients | RSS per client | heap+stacks per client | goroutines per client | target (all, p99 ≤ 200 ms, ≤ 32 KB) |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+	fmt.Println("| server | connected | received | p50 | p99 | max | RSS before | RSS with clients | RSS per client | after the rounds | heap+stacks per client | goroutines per client | target (all, p99 ≤ 200 ms, ≤ 32 KB) |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 	for _, r := range results {
 		met := "reference"
 		if !r.bare {
@@ -165,16 +170,17 @@ func run(ctx context.Context) error {
 			if r.p99 > targetP99 {
 				miss = append(miss, "p99")
 			}
-			if r.rssPerConn > targetPerConn {
+			if r.rssPerConn > targetPerConn || (r.rssEnd-r.rssBefore)/int64(r.connected) > targetPerConn {
 				miss = append(miss, "memory")
 			}
 			if len(miss) > 0 {
 				met = "**missed**: " + strings.Join(miss, ", ")
 			}
 		}
-		fmt.Printf("| %s | %d | %d / %d | %s | %s | %s | %.0f MB | %.0f MB | %.1f KB | %.1f KB | %.2f | %s |\n",
+		fmt.Printf("| %s | %d | %d / %d | %s | %s | %s | %.0f MB | %.0f MB | %.1f KB | %.1f KB | %.1f KB | %.2f | %s |\n",
 			r.name, r.connected, r.received, r.expected, ms(r.p50), ms(r.p99), ms(r.max),
 			float64(r.rssBefore)/(1<<20), float64(r.rssAfter)/(1<<20), float64(r.rssPerConn)/1024,
+			float64(r.rssEnd-r.rssBefore)/float64(r.connected)/1024,
 			float64(r.goPerConn)/1024, r.goroutinesPerConn, met)
 	}
 	for _, r := range results {
@@ -204,6 +210,7 @@ type result struct {
 	p50, p99, max         time.Duration
 	rssBefore, rssAfter   int64
 	rssPerConn, goPerConn int64
+	rssEnd                int64 // after the rounds
 	goroutinesPerConn     float64
 	shutdown              time.Duration
 }
@@ -290,6 +297,10 @@ func measure(ctx context.Context, o options, t target, dir string) (result, erro
 	}
 	slices.Sort(all)
 	res.p50, res.p99, res.max = pct(all, 50), pct(all, 99), pct(all, 100)
+	res.rssEnd, _ = rss(pid)
+	goEnd, _ := goMemory(base)
+	fmt.Fprintf(os.Stderr, "%s: after the rounds: RSS %d MB (%.1f KB per client); heap %d MB, stacks %d MB\n", t.name, res.rssEnd>>20,
+		float64(res.rssEnd-res.rssBefore)/float64(res.connected)/1024, goEnd.heap>>20, goEnd.stacks>>20)
 
 	if !t.bare {
 		// Graceful stop with every stream open: the streams must not hold

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strconv"
@@ -277,7 +278,7 @@ func parseParams(header, query string, page, component string) (params, error) {
 // sender writes one protocol's frames.
 type sender interface {
 	event(e *entry) error
-	heartbeat(t time.Time) error
+	heartbeat() error
 	resync(lastID int64) error
 }
 
@@ -301,7 +302,10 @@ func (b *Broadcaster) run(ctx context.Context, s sender, p params) error {
 	} else {
 		c.join()
 	}
-	hb := time.NewTimer(b.o.Heartbeat)
+	// The first heartbeat comes after a random half to whole interval:
+	// clients that all reconnected at once (after a restart) do not keep
+	// beating in step, ten thousand writes and pings at the same instant.
+	hb := time.NewTimer(b.o.Heartbeat/2 + rand.N(b.o.Heartbeat/2+1))
 	defer hb.Stop()
 	size := uint64(len(b.slots))
 	for {
@@ -328,8 +332,8 @@ func (b *Broadcaster) run(ctx context.Context, s sender, p params) error {
 		}
 		select {
 		case <-w.c:
-		case t := <-hb.C:
-			if err := s.heartbeat(t); err != nil {
+		case <-hb.C:
+			if err := s.heartbeat(); err != nil {
 				return err
 			}
 			hb.Reset(b.o.Heartbeat)

@@ -99,7 +99,7 @@ func (s *sseSender) write(p []byte) error {
 
 func (s *sseSender) event(e *entry) error { return s.write(e.frame) }
 
-func (s *sseSender) heartbeat(time.Time) error {
+func (s *sseSender) heartbeat() error {
 	buf := make([]byte, 0, 96)
 	buf = append(buf, "event: heartbeat\ndata: "...)
 	buf = appendHeartbeat(buf, s.now())

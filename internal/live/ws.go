@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -15,7 +17,7 @@ import (
 
 // ServeWS streams events over a WebSocket, one text message per event
 // with the same JSON as the SSE data lines, plus
-// {"kind":"heartbeat","time":"…"} and protocol pings every heartbeat, and
+// {"kind":"heartbeat","time":"…"} and a protocol ping every heartbeat, and
 // {"kind":"resync","last_event_id":N} when the client must reload its
 // state. It resumes after ?last_event_id= and filters by ?page_id= and
 // ?component=. Messages from the client are read and ignored. Any origin
@@ -33,14 +35,25 @@ func (b *Broadcaster) ServeWS(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Retry-After", "5")
 		return err
 	}
-	defer b.release()
-
 	hw := &hijackWriter{ResponseWriter: w}
 	c, err := websocket.Accept(hw, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
+		b.release()
 		return nil // Accept has answered the request
 	}
-	ctx, cancel := context.WithCancel(r.Context())
+	// The handler returns now and the stream goes on in a goroutine of its
+	// own. The connection is hijacked, so net/http is done with it, and
+	// its serving goroutine would only keep the stack the handshake grew
+	// and the request, for as long as the stream lasts. The goroutine
+	// count stays the same: this one, and the reader the protocol needs.
+	go b.streamWS(c, hw.conn, p)
+	return nil
+}
+
+// streamWS runs one WebSocket stream until it ends.
+func (b *Broadcaster) streamWS(c *websocket.Conn, conn net.Conn, p params) {
+	defer b.release()
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// The one reader the protocol needs: it answers pings, takes the
 	// peer's close and drops anything else the client sends.
@@ -59,7 +72,8 @@ func (b *Broadcaster) ServeWS(w http.ResponseWriter, r *http.Request) error {
 		}
 	}()
 
-	err = b.run(ctx, &wsSender{c: c, conn: hw.conn, ctx: ctx, timeout: b.o.WriteTimeout, now: b.o.Now}, p)
+	ws := &wsSender{c: c, conn: conn, ctx: ctx, cancel: cancel, timeout: b.o.WriteTimeout, now: b.o.Now}
+	err := b.run(ctx, ws, p)
 	switch {
 	case errors.Is(err, errClosed):
 		_ = c.Close(websocket.StatusGoingAway, "server shutting down")
@@ -71,15 +85,18 @@ func (b *Broadcaster) ServeWS(w http.ResponseWriter, r *http.Request) error {
 	}
 	cancel()
 	<-readDone
-	return nil
+	ws.pings.Wait()
 }
 
 type wsSender struct {
 	c       *websocket.Conn
 	conn    net.Conn // under c: its write deadline bounds each write
 	ctx     context.Context
+	cancel  context.CancelFunc // ends the stream
 	timeout time.Duration
 	now     func() time.Time
+	pinging atomic.Bool
+	pings   sync.WaitGroup
 }
 
 // write sends one text message. The deadline goes on the socket rather
@@ -102,15 +119,27 @@ func (s *wsSender) write(p []byte) error {
 
 func (s *wsSender) event(e *entry) error { return s.write(e.json) }
 
-func (s *wsSender) heartbeat(time.Time) error {
+// heartbeat sends the heartbeat message and a protocol ping. The pong is
+// awaited beside the stream, in a goroutine that lives for the round trip
+// only, so that an event due meanwhile goes out at once. A ping left
+// unanswered for the write timeout ends the stream.
+func (s *wsSender) heartbeat() error {
 	if err := s.write(appendHeartbeat(make([]byte, 0, 64), s.now())); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
-	defer cancel()
-	if err := s.c.Ping(ctx); err != nil {
-		return errors.Join(errWrite, err)
+	if !s.pinging.CompareAndSwap(false, true) {
+		return nil // the last one is still out
 	}
+	s.pings.Add(1)
+	go func() {
+		defer s.pings.Done()
+		defer s.pinging.Store(false)
+		ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
+		defer cancel()
+		if err := s.c.Ping(ctx); err != nil {
+			s.cancel()
+		}
+	}()
 	return nil
 }
 
