@@ -56,8 +56,9 @@ type Options struct {
 	// RingSize is how many recent events are kept in memory for every
 	// connection to read.
 	RingSize int
-	// Heartbeat is how often an idle-or-not stream gets a heartbeat (and,
-	// on WebSocket, a protocol ping), so proxies and clients know it lives.
+	// Heartbeat is how often every stream gets a heartbeat (and, on
+	// WebSocket, a protocol ping), so proxies and clients know it lives.
+	// The first comes after a random half to whole interval.
 	Heartbeat time.Duration
 	// WriteTimeout bounds each write: a client that stops reading is
 	// dropped after it.
@@ -193,7 +194,7 @@ func (b *Broadcaster) Streams() int {
 	return b.streams
 }
 
-// Close ends every stream and waits until their handlers have returned.
+// Close ends every stream and waits until all of them have finished.
 // New streams are refused with 503. Wire it to http.Server's
 // RegisterOnShutdown: Shutdown waits for active connections, and a stream
 // never goes idle on its own.
