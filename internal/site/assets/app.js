@@ -167,7 +167,11 @@
       if (e.lastEventId) lastId = e.lastEventId;
       schedule();
     };
-    es.addEventListener('resync', schedule);
+    es.addEventListener('resync', function (e) {
+      // The replay gap was too large: move past it and reload the state.
+      if (e.lastEventId) lastId = e.lastEventId;
+      schedule();
+    });
     es.onerror = function () {
       es.close();
       setLive(t('live.off'));
