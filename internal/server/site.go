@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/watchfire-status/watchfire"
@@ -34,6 +35,9 @@ func init() {
 	for _, tag := range site.Locales() {
 		contentLangs[tag] = []string{tag}
 	}
+	for _, ct := range []string{site.TypeHTML, site.TypeSVG, site.TypeCSS, site.TypeJS, site.TypeAtom, site.TypeRSS, site.TypeJSON} {
+		contentTypes[ct] = []string{ct}
+	}
 }
 
 func contentType(ct string) []string {
@@ -41,12 +45,6 @@ func contentType(ct string) []string {
 		return v
 	}
 	return []string{ct}
-}
-
-func init() {
-	for _, ct := range []string{site.TypeHTML, site.TypeSVG, site.TypeCSS, site.TypeJS, site.TypeAtom, site.TypeRSS, site.TypeJSON} {
-		contentTypes[ct] = []string{ct}
-	}
 }
 
 // siteRoutes registers the HTML site: its pages, feeds, badges and assets.
@@ -93,7 +91,11 @@ func (s *Server) sitePage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, watchfire.Errorf(watchfire.ENOTFOUND, "no status page is configured; add page: to the config file"))
 		return
 	}
-	locale := site.Negotiate(r.URL.Query().Get("locale"), r.Header.Get("Accept-Language"), pv.Page.Locale)
+	var query url.Values // most requests have none: parse only when there is one
+	if r.URL.RawQuery != "" {
+		query = r.URL.Query()
+	}
+	locale := site.Negotiate(query.Get("locale"), r.Header.Get("Accept-Language"), pv.Page.Locale)
 	doc, err := cur.Doc(r.Context(), pv.Page, locale, r.URL.Path)
 	status := http.StatusOK
 	if err != nil {
@@ -124,7 +126,7 @@ func (s *Server) sitePage(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/embed.js":
 		h["Access-Control-Allow-Origin"] = hdrAnyOrigin
 	}
-	if status == http.StatusOK && strings.HasPrefix(r.URL.Path, "/assets/") && r.URL.Query().Get("v") != "" {
+	if status == http.StatusOK && strings.HasPrefix(r.URL.Path, "/assets/") && query.Get("v") != "" {
 		h["Cache-Control"] = hdrImmutable
 	} else {
 		h["Cache-Control"] = hdrRevalidate

@@ -178,12 +178,6 @@ func (r *renderer) componentName(id, fallback string) string {
 	return id
 }
 
-type barView struct {
-	X     int
-	Class string
-	Title string
-}
-
 type componentRow struct {
 	ID, Name, Description string
 	Status                watchfire.ComponentStatus
@@ -367,26 +361,26 @@ func (r *renderer) row(c *watchfire.Component) componentRow {
 	svg.WriteString(html.EscapeString(row.BarsLabel))
 	svg.WriteString(`">`)
 	for i, bar := range cd.Bars {
-		bv := barView{X: i * 5}
+		var class, title string
 		date := v.L.Date(bar.Day)
 		if bar.NoData {
-			bv.Class, bv.Title = "nd", v.T("bars.day_none", "date", date)
+			class, title = "nd", v.T("bars.day_none", "date", date)
 		} else {
-			bv.Class = statusClass(bar.Worst)
-			bv.Title = v.T("bars.day", "date", date, "pct", v.L.Percent(bar.Uptime))
+			class = statusClass(bar.Worst)
+			title = v.T("bars.day", "date", date, "pct", v.L.Percent(bar.Uptime))
 		}
 		if names := incidents[bar.Day]; len(names) > 0 {
-			bv.Title += " — " + v.T("bars.incidents", "list", strings.Join(names, ", "))
+			title += " — " + v.T("bars.incidents", "list", strings.Join(names, ", "))
 			if bar.NoData {
-				bv.Class = "ni"
+				class = "ni" // no measurement, but an incident: not grey
 			}
 		}
 		svg.WriteString(`<rect x="`)
-		svg.WriteString(strconv.Itoa(bv.X))
+		svg.WriteString(strconv.Itoa(i * 5))
 		svg.WriteString(`" width="4" height="30" class="`)
-		svg.WriteString(bv.Class)
+		svg.WriteString(class)
 		svg.WriteString(`"><title>`)
-		svg.WriteString(html.EscapeString(bv.Title))
+		svg.WriteString(html.EscapeString(title))
 		svg.WriteString(`</title></rect>`)
 	}
 	svg.WriteString(`</svg>`)

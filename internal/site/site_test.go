@@ -49,8 +49,6 @@ func testState() *watchfire.State {
 	}
 }
 
-func newSite() *site.Site { return site.New(testState(), testData(), nil, site.Options{}) }
-
 func testData() *site.Data {
 	var rollups []store.Rollup
 	for d := 0; d < 90; d++ {

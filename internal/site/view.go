@@ -73,14 +73,8 @@ func (v *view) MaintenanceStatus(s string) string { return v.L.T("maintenance.st
 // Impact is the localized name of an impact.
 func (v *view) Impact(i watchfire.Impact) string { return v.L.T("impact." + string(i)) }
 
-// In converts a time to the page's zone.
-func (v *view) In(t time.Time) time.Time { return t.In(v.Loc) }
-
 // DateTime formats a time in the page's zone.
 func (v *view) DateTime(t time.Time) string { return v.L.DateTime(t.In(v.Loc)) }
-
-// Date formats a date in the page's zone.
-func (v *view) Date(t time.Time) string { return v.L.Date(t.In(v.Loc)) }
 
 // ISO is a machine-readable time for <time datetime>.
 func (v *view) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
