@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// ThirdPartyGroup is the id of the group that holds one component per
+// dependency, showing its live status on our page.
+const ThirdPartyGroup = "third-party"
+
 // Dependency is a third-party status page Watchfire follows: a vendor
 // whose trouble may be ours. Its state is read by a provider (one per
 // status-page format), normalized into an UpstreamReport, and rolled up
@@ -203,4 +207,31 @@ func (r *UpstreamReport) Component(ref string) *UpstreamComponent {
 		}
 	}
 	return nil
+}
+
+// upstreamReasonPrefix starts the reason of a component degraded by a
+// dependency.
+const upstreamReasonPrefix = "Degraded: upstream "
+
+// UpstreamReason is why one of our components is degraded by a
+// dependency's trouble, e.g. "Degraded: upstream GitHub Actions partial
+// outage": what (the dependency, and its component when the affect names
+// one) and how bad.
+func UpstreamReason(what string, status ComponentStatus) string {
+	return upstreamReasonPrefix + what + " " + strings.ReplaceAll(string(status), "_", " ")
+}
+
+// ParseUpstreamReason splits a reason UpstreamReason wrote, so that pages
+// can say it in their own language.
+func ParseUpstreamReason(reason string) (what string, status ComponentStatus, ok bool) {
+	rest, ok := strings.CutPrefix(reason, upstreamReasonPrefix)
+	if !ok {
+		return "", "", false
+	}
+	for _, s := range ComponentStatuses {
+		if w, found := strings.CutSuffix(rest, " "+strings.ReplaceAll(string(s), "_", " ")); found && w != "" {
+			return w, s, true
+		}
+	}
+	return "", "", false
 }

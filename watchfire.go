@@ -207,14 +207,21 @@ type Group struct {
 // that every replica and every reader agrees on it. The inputs it is
 // derived from are kept beside it.
 type Component struct {
-	ID                 string
-	GroupID            string // "" when ungrouped
-	Name               string
-	Description        string
-	Position           int
-	Status             ComponentStatus // effective, derived
-	ManualStatus       ComponentStatus // operator override; "" when none
-	MonitorStatus      ComponentStatus // verdict of the component's monitors; "" when unmonitored
+	ID            string
+	GroupID       string // "" when ungrouped
+	Name          string
+	Description   string
+	Position      int
+	Status        ComponentStatus // effective, derived
+	ManualStatus  ComponentStatus // operator override; "" when none
+	MonitorStatus ComponentStatus // verdict of the component's monitors; "" when unmonitored
+	// UpstreamStatus is what third-party dependencies contribute: for a
+	// dependency's own "Third-party" component, its status; for one of ours
+	// that a dependency affects, degraded while that dependency is down.
+	// UpstreamReason says why, e.g. "Degraded: upstream GitHub Actions
+	// partial outage". Both "" when no dependency touches it.
+	UpstreamStatus     ComponentStatus
+	UpstreamReason     string
 	Showcase           bool
 	OnlyShowIfDegraded bool
 	StartDate          *time.Time // civil date the component started, if known

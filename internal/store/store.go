@@ -72,6 +72,8 @@ type Store interface {
 	MonitorStore
 	// MetricStore keeps metric points.
 	MetricStore
+	// DependencyStore reads the third-party pages Watchfire follows.
+	DependencyStore
 
 	// Ping checks that the database answers. EUNAVAILABLE if not.
 	Ping(ctx context.Context) error
@@ -105,6 +107,7 @@ type Tx interface {
 	MaintenanceWriter
 	EventWriter
 	TokenWriter
+	DependencyWriter
 }
 
 // PageWriter writes pages and groups.
@@ -167,4 +170,46 @@ type EventWriter interface {
 type TokenWriter interface {
 	// CreateToken stores a token (only its hash). ECONFLICT if the name is taken.
 	CreateToken(ctx context.Context, t *watchfire.Token) error
+}
+
+// DependencyStore reads third-party dependencies outside any write
+// transaction.
+type DependencyStore interface {
+	// Dependencies returns every dependency, by id, with its last report
+	// and fetch health.
+	Dependencies(ctx context.Context) ([]watchfire.Dependency, error)
+	// Dependency returns one dependency. ENOTFOUND if none.
+	Dependency(ctx context.Context, id string) (*watchfire.Dependency, error)
+	// DependencyIncidents returns a dependency's known incidents (those its
+	// reports and history brought), newest first (by StartedAt, then id);
+	// none for an unknown dependency.
+	DependencyIncidents(ctx context.Context, dependencyID string, f DependencyIncidentFilter) ([]watchfire.UpstreamIncident, error)
+	// SaveFetchHealth records how fetching went for several dependencies
+	// at once, in one transaction of its own: polls that change nothing
+	// only touch this. Ids that no longer exist are skipped.
+	SaveFetchHealth(ctx context.Context, health map[string]watchfire.FetchHealth) error
+}
+
+// DependencyIncidentFilter narrows DependencyIncidents.
+type DependencyIncidentFilter struct {
+	Limit    int              // at most this many; <= 0 means HistoryLimit
+	Impact   watchfire.Impact // only this impact; "" for any
+	OpenOnly bool             // only incidents not closed (neither resolved nor postmortem)
+}
+
+// DependencyWriter writes dependencies inside a transaction.
+type DependencyWriter interface {
+	// GetDependency returns one dependency. ENOTFOUND if none.
+	GetDependency(ctx context.Context, id string) (*watchfire.Dependency, error)
+	// UpsertDependency creates the dependency or replaces all its fields:
+	// definition, report, report hash and health. CreatedAt of an existing
+	// dependency is kept, as UpsertPage keeps a page's.
+	UpsertDependency(ctx context.Context, d *watchfire.Dependency) error
+	// DeleteDependency removes a dependency and its incidents. ENOTFOUND
+	// if none.
+	DeleteDependency(ctx context.Context, id string) error
+	// UpsertDependencyIncidents stores incidents of a dependency, each
+	// replacing the one with the same (dependency, incident) id. ENOTFOUND
+	// if the dependency does not exist.
+	UpsertDependencyIncidents(ctx context.Context, dependencyID string, incs []watchfire.UpstreamIncident) error
 }

@@ -56,9 +56,10 @@ func (t *tx) GetComponent(ctx context.Context, id string) (*watchfire.Component,
 func (t *tx) CreateComponent(ctx context.Context, c *watchfire.Component) error {
 	_, err := t.q.Exec(ctx, `
 		INSERT INTO components (`+componentColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		c.ID, c.GroupID, c.Name, c.Description, c.Position, c.Status, c.ManualStatus, c.MonitorStatus,
-		c.Showcase, c.OnlyShowIfDegraded, c.StartDate, c.CreatedAt, c.UpdatedAt)
+		c.UpstreamStatus, c.UpstreamReason, c.Showcase, c.OnlyShowIfDegraded, c.StartDate, c.CreatedAt,
+		c.UpdatedAt)
 	return interpretError(err, fmt.Sprintf("component %q", c.ID))
 }
 
@@ -66,11 +67,12 @@ func (t *tx) UpdateComponent(ctx context.Context, c *watchfire.Component) error 
 	res, err := t.q.Exec(ctx, `
 		UPDATE components SET
 			group_id = $1, name = $2, description = $3, position = $4, status = $5, manual_status = $6,
-			monitor_status = $7, showcase = $8, only_show_if_degraded = $9, start_date = $10,
-			created_at = $11, updated_at = $12
-		WHERE id = $13`,
+			monitor_status = $7, upstream_status = $8, upstream_reason = $9, showcase = $10,
+			only_show_if_degraded = $11, start_date = $12, created_at = $13, updated_at = $14
+		WHERE id = $15`,
 		c.GroupID, c.Name, c.Description, c.Position, c.Status, c.ManualStatus, c.MonitorStatus,
-		c.Showcase, c.OnlyShowIfDegraded, c.StartDate, c.CreatedAt, c.UpdatedAt, c.ID)
+		c.UpstreamStatus, c.UpstreamReason, c.Showcase, c.OnlyShowIfDegraded, c.StartDate, c.CreatedAt,
+		c.UpdatedAt, c.ID)
 	return changedOne(res, err, fmt.Sprintf("component %q", c.ID))
 }
 

@@ -83,12 +83,13 @@ func scanGroup(s scanner) (watchfire.Group, error) {
 }
 
 const componentColumns = `id, group_id, name, description, position, status, manual_status, monitor_status,
-	showcase, only_show_if_degraded, start_date, created_at, updated_at`
+	upstream_status, upstream_reason, showcase, only_show_if_degraded, start_date, created_at, updated_at`
 
 func scanComponent(s scanner) (watchfire.Component, error) {
 	var c watchfire.Component
 	err := s.Scan(&c.ID, &c.GroupID, &c.Name, &c.Description, &c.Position, &c.Status, &c.ManualStatus,
-		&c.MonitorStatus, &c.Showcase, &c.OnlyShowIfDegraded, nullTimeColumn{&c.StartDate},
+		&c.MonitorStatus, &c.UpstreamStatus, &c.UpstreamReason, &c.Showcase, &c.OnlyShowIfDegraded,
+		nullTimeColumn{&c.StartDate},
 		timeColumn{&c.CreatedAt}, timeColumn{&c.UpdatedAt})
 	return c, err
 }

@@ -54,9 +54,9 @@ func (t *tx) GetComponent(ctx context.Context, id string) (*watchfire.Component,
 func (t *tx) CreateComponent(ctx context.Context, c *watchfire.Component) error {
 	_, err := t.q.ExecContext(ctx, `
 		INSERT INTO components (`+componentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.GroupID, c.Name, c.Description, c.Position, c.Status, c.ManualStatus, c.MonitorStatus,
-		c.Showcase, c.OnlyShowIfDegraded, encodeNullTime(c.StartDate), encodeTime(c.CreatedAt),
+		c.UpstreamStatus, c.UpstreamReason, c.Showcase, c.OnlyShowIfDegraded, encodeNullTime(c.StartDate), encodeTime(c.CreatedAt),
 		encodeTime(c.UpdatedAt))
 	return interpretError(err, fmt.Sprintf("component %q", c.ID))
 }
@@ -65,11 +65,11 @@ func (t *tx) UpdateComponent(ctx context.Context, c *watchfire.Component) error 
 	res, err := t.q.ExecContext(ctx, `
 		UPDATE components SET
 			group_id = ?, name = ?, description = ?, position = ?, status = ?, manual_status = ?,
-			monitor_status = ?, showcase = ?, only_show_if_degraded = ?, start_date = ?,
-			created_at = ?, updated_at = ?
+			monitor_status = ?, upstream_status = ?, upstream_reason = ?, showcase = ?,
+			only_show_if_degraded = ?, start_date = ?, created_at = ?, updated_at = ?
 		WHERE id = ?`,
 		c.GroupID, c.Name, c.Description, c.Position, c.Status, c.ManualStatus, c.MonitorStatus,
-		c.Showcase, c.OnlyShowIfDegraded, encodeNullTime(c.StartDate), encodeTime(c.CreatedAt),
+		c.UpstreamStatus, c.UpstreamReason, c.Showcase, c.OnlyShowIfDegraded, encodeNullTime(c.StartDate), encodeTime(c.CreatedAt),
 		encodeTime(c.UpdatedAt), c.ID)
 	return changedOne(res, err, fmt.Sprintf("component %q", c.ID))
 }

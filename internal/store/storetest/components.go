@@ -173,6 +173,20 @@ func testNotFound(t *testing.T, s store.Store) {
 			_, err := s.TokenByHash(ctx, "no-such-hash")
 			return err
 		}},
+		{"Dependency", func(ctx context.Context, s store.Store) error {
+			_, err := s.Dependency(ctx, "missing")
+			return err
+		}},
+		{"GetDependency", inTx(func(ctx context.Context, tx store.Tx) error {
+			_, err := tx.GetDependency(ctx, "missing")
+			return err
+		})},
+		{"DeleteDependency", inTx(func(ctx context.Context, tx store.Tx) error {
+			return tx.DeleteDependency(ctx, "missing")
+		})},
+		{"UpsertDependencyIncidents", inTx(func(ctx context.Context, tx store.Tx) error {
+			return tx.UpsertDependencyIncidents(ctx, "missing", []watchfire.UpstreamIncident{upstreamIncident("i1", at(0))})
+		})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -66,6 +66,8 @@ func fullComponent(id string) *watchfire.Component {
 		Status:             watchfire.StatusPartialOutage,
 		ManualStatus:       watchfire.StatusDegradedPerformance,
 		MonitorStatus:      watchfire.StatusMajorOutage,
+		UpstreamStatus:     watchfire.StatusDegradedPerformance,
+		UpstreamReason:     "Degraded: upstream GitHub Actions partial outage",
 		Showcase:           true,
 		OnlyShowIfDegraded: true,
 		StartDate:          ptr(time.Date(2021, 3, 1, 0, 0, 0, 0, zone)),
@@ -158,6 +160,10 @@ func writeOneOfEach(ctx context.Context, tx store.Tx) error {
 		func() error { return tx.CreateMaintenance(ctx, m) },
 		func() error { return tx.AppendEvent(ctx, newEvent(at(0), watchfire.SourceAPI, "", "main")) },
 		func() error { return tx.CreateToken(ctx, newToken("tok", "deploy", "hash-deploy")) },
+		func() error { return tx.UpsertDependency(ctx, fullDependency("github")) },
+		func() error {
+			return tx.UpsertDependencyIncidents(ctx, "github", []watchfire.UpstreamIncident{upstreamIncident("gh-1", at(0))})
+		},
 	} {
 		if err := write(); err != nil {
 			return err
@@ -182,4 +188,11 @@ func assertNothingWritten(t *testing.T, s store.Store) {
 	}
 	_, err := s.TokenByHash(t.Context(), "hash-deploy")
 	assertCode(t, "TokenByHash after rollback", err, watchfire.ENOTFOUND)
+	if deps, err := s.Dependencies(t.Context()); err != nil || len(deps) != 0 {
+		t.Errorf("Dependencies after rollback = %d dependencies, %v; want none", len(deps), err)
+	}
+	incs, err := s.DependencyIncidents(t.Context(), "github", store.DependencyIncidentFilter{})
+	if err != nil || len(incs) != 0 {
+		t.Errorf("DependencyIncidents after rollback = %d incidents, %v; want none", len(incs), err)
+	}
 }

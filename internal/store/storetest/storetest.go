@@ -59,6 +59,12 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"AppendEmptyAndInvalid", testAppendEmptyAndInvalid},
 		{"AppendLargeBatch", testAppendLargeBatch},
 		{"AppendConcurrently", testAppendConcurrently},
+		{"DependencyRoundTrip", testDependencyRoundTrip},
+		{"DependencyUpsertReplaces", testDependencyUpsertReplaces},
+		{"DependencyFetchHealth", testDependencyFetchHealth},
+		{"DependencyDeleteCascades", testDependencyDeleteCascades},
+		{"DependencyIncidents", testDependencyIncidents},
+		{"DependencyIncidentsDefaultLimit", testDependencyIncidentsDefaultLimit},
 		{"Ping", testPing},
 	}
 	for _, tt := range tests {
