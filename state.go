@@ -104,6 +104,7 @@ func (s *State) DeriveStatus(c *Component) ComponentStatus {
 	if s.DependencyDown(c.ID) != nil {
 		status = Worse(status, StatusDegradedPerformance)
 	}
+	status = Worse(status, c.UpstreamStatus)
 	if status == "" {
 		return StatusOperational
 	}
@@ -210,7 +211,9 @@ func (s *State) PageIndicator(p *Page) (Indicator, string) {
 	worst := StatusOperational
 	for i := range s.Components {
 		c := &s.Components[i]
-		if p.Shows(c.ID) {
+		// A vendor's outage is theirs: it reaches our indicator only
+		// through the components it affects.
+		if p.Shows(c.ID) && c.GroupID != ThirdPartyGroup {
 			worst = Worse(worst, c.Status)
 		}
 	}

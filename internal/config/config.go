@@ -134,6 +134,7 @@ type DependencyConfig struct {
 	URL      string   `yaml:"url"`
 	Provider string   `yaml:"provider,omitempty"` // default auto
 	Interval Duration `yaml:"interval,omitempty"` // default 60s
+	Category string   `yaml:"category,omitempty"` // e.g. cloud, payments; free text
 	Affects  []Affect `yaml:"affects,omitempty"`
 }
 
@@ -141,6 +142,20 @@ type DependencyConfig struct {
 type Affect struct {
 	Component         string `yaml:"component"`
 	UpstreamComponent string `yaml:"upstream_component,omitempty"` // "" = any upstream component
+}
+
+// DependencyList returns the dependencies as the domain knows them.
+func (c *Config) DependencyList() []watchfire.Dependency {
+	out := make([]watchfire.Dependency, 0, len(c.Dependencies))
+	for _, d := range c.Dependencies {
+		dep := watchfire.Dependency{ID: d.ID, Name: d.Name, URL: d.URL, Provider: d.Provider, Category: d.Category,
+			Source: watchfire.SourceConfig, Interval: d.Interval.Std()}
+		for _, a := range d.Affects {
+			dep.Affects = append(dep.Affects, watchfire.DependencyAffect{ComponentID: a.Component, Upstream: a.UpstreamComponent})
+		}
+		out = append(out, dep)
+	}
+	return out
 }
 
 // BlockConfig is an operator-written markdown block shown on a page.

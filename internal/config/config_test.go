@@ -384,7 +384,7 @@ blocks:
 `, []string{
 			`watchfire.yaml:3: dependencies[0].name: required: the name shown on the page, e.g. name: GitHub`,
 			`watchfire.yaml:4: dependencies[0].url: "githubstatus.com" is not an absolute http/https URL; use http://… or https://…`,
-			`watchfire.yaml:5: dependencies[0].provider: "statuspage" is not a provider; use one of auto, atlassian, incidentio, statusio, instatus, betterstack, cachet, gcp, slack, apple, feed, watchfire, generic`,
+			`watchfire.yaml:5: dependencies[0].provider: "statuspage" is not a provider; use one of auto, atlassian, incidentio, statusio, instatus, betterstack, cachet, gcp, slack, apple, feed, watchfire, generic, aws, heroku, salesforce, checkly, yandexcloud, directory`,
 			`watchfire.yaml:6: dependencies[0].interval: 1s is too short; use at least 10s to be polite to the provider`,
 			`watchfire.yaml:7: dependencies[0].affects[0].component: "ghh" is not a component id`,
 			`watchfire.yaml:9: blocks[0].body: required: the markdown text of the block`,

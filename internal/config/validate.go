@@ -22,8 +22,11 @@ var (
 	// MonitorTypes lists the monitor types, in the order errors list them.
 	MonitorTypes = []string{"http", "tcp", "dns", "tls", "icmp", "grpc", "websocket", "heartbeat", "self"}
 	// Providers lists the third-party status page providers.
+	// Two are never polled: "directory" lists a page with its link only,
+	// and "generic" is fed by webhooks (POST /webhooks/generic) alone.
 	Providers = []string{"auto", "atlassian", "incidentio", "statusio", "instatus", "betterstack",
-		"cachet", "gcp", "slack", "apple", "feed", "watchfire", "generic"}
+		"cachet", "gcp", "slack", "apple", "feed", "watchfire", "generic", "aws", "heroku", "salesforce",
+		"checkly", "yandexcloud", "directory"}
 	// SelfTargets lists the subsystems a "self" monitor can check.
 	SelfTargets = []string{"api", "events", "database"}
 	// ReservedPrefixes are paths Watchfire serves itself; no page may live
@@ -612,6 +615,9 @@ func (v *validator) dependencies() {
 		if v.id(path+".id", d.ID, "github") {
 			if first, dup := ids[d.ID]; dup {
 				v.errorf(path+".id", "%q is already the id of dependencies[%d]", d.ID, first)
+			} else if _, taken := v.components[d.ID]; taken {
+				// A dependency shows as a component with its id.
+				v.errorf(path+".id", "%q is already the id of a component; give the dependency another id, e.g. %s-status", d.ID, d.ID)
 			} else {
 				ids[d.ID] = i
 			}

@@ -46,6 +46,9 @@ type Engine struct {
 	// have incidents opened by their monitors.
 	dependsOn    map[string][]string
 	autoIncident map[string]bool
+
+	// deps caches the committed dependencies (see dependencyCache).
+	deps map[string]*watchfire.Dependency
 }
 
 // SetTopology sets what the config says about components beyond their
@@ -71,12 +74,17 @@ func New(st store.Store, h *hub.Hub, now func() time.Time, log *slog.Logger) *En
 
 // change is the working set of one command inside its transaction.
 type change struct {
+	engine *Engine
 	ctx    context.Context
 	tx     store.Tx
 	st     *watchfire.State
 	now    time.Time
 	origin Origin
 	events []watchfire.Event
+
+	// depWrites holds the dependencies this change wrote (nil: deleted),
+	// applied to the engine's cache once committed.
+	depWrites map[string]*watchfire.Dependency
 
 	// monitorReasons holds, per component, why its monitors gave their
 	// verdict, for the status-change event's message.
@@ -94,13 +102,15 @@ func (e *Engine) write(ctx context.Context, origin Origin, fn func(c *change) er
 	now := e.now().UTC()
 	var committed []watchfire.Event
 	var after *watchfire.State
+	var done *change
 	err := e.store.Update(ctx, func(tx store.Tx) error {
 		st, err := tx.LoadLive(ctx)
 		if err != nil {
 			return err
 		}
 		st.DependsOn = e.dependsOn
-		c := &change{ctx: ctx, tx: tx, st: st, now: now, origin: origin}
+		c := &change{engine: e, ctx: ctx, tx: tx, st: st, now: now, origin: origin}
+		done = c
 		if err := fn(c); err != nil {
 			return err
 		}
@@ -123,6 +133,15 @@ func (e *Engine) write(ctx context.Context, origin Origin, fn func(c *change) er
 	})
 	if err != nil {
 		return nil, err
+	}
+	if e.deps != nil {
+		for id, d := range done.depWrites {
+			if d == nil {
+				delete(e.deps, id)
+			} else {
+				e.deps[id] = d
+			}
+		}
 	}
 	// The change is durable; readers must learn of it even if the caller
 	// has gone away meanwhile.
@@ -193,6 +212,9 @@ func (c *change) reason(comp *watchfire.Component) string {
 			return "Reported by monitors: " + why
 		}
 		return "Reported by monitors."
+	}
+	if comp.UpstreamStatus != "" && comp.UpstreamStatus == comp.Status && comp.UpstreamReason != "" {
+		return comp.UpstreamReason
 	}
 	if d := c.st.DependencyDown(comp.ID); d != nil && comp.Status == watchfire.StatusDegradedPerformance {
 		return "Depends on " + d.Name + ", which has a " + strings.ReplaceAll(string(d.Status), "_", " ") + "."

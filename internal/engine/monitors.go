@@ -104,6 +104,11 @@ func (c *change) openAutoIncidentFor(comp *watchfire.Component, reason string, m
 		Components: []watchfire.AffectedComponent{{ComponentID: comp.ID, Name: comp.Name, NewStatus: status}},
 	}
 	body := msg.opened(comp.Name, reason)
+	if what, status, ok := watchfire.ParseUpstreamReason(comp.UpstreamReason); ok && comp.UpstreamStatus != "" {
+		// The component's dependency is down too: say so, it is the
+		// likeliest cause and the first thing on-call will want to know.
+		body += " " + msg.upstreamHint(what+" "+strings.ReplaceAll(string(status), "_", " "))
+	}
 	inc.Updates = []watchfire.IncidentUpdate{c.newUpdate(inc.ID, string(inc.Status), body, affected, nil)}
 	if err := c.tx.CreateIncident(c.ctx, &inc); err != nil {
 		return err
@@ -218,6 +223,8 @@ type messages struct {
 	back      func(component, reason string) string
 	recovered func(component string) string
 	resolved  func(component string, quiet time.Duration) string
+	// upstreamHint names a dependency that is down at the same time.
+	upstreamHint func(cause string) string
 }
 
 // autoMessages holds the automatic incidents' texts per page locale; the
@@ -243,6 +250,9 @@ var autoMessages = map[string]messages{
 		resolved: func(c string, q time.Duration) string {
 			return fmt.Sprintf("%s has been working normally for %s. This incident is resolved.", c, q)
 		},
+		upstreamHint: func(cause string) string {
+			return fmt.Sprintf("Possible root cause: a dependency reports trouble at the same time (upstream %s).", cause)
+		},
 	},
 	"fr": {
 		title: func(c string, s watchfire.ComponentStatus) string {
@@ -265,6 +275,9 @@ var autoMessages = map[string]messages{
 		},
 		resolved: func(c string, q time.Duration) string {
 			return fmt.Sprintf("%s fonctionne normalement depuis %s. Cet incident est résolu.", c, q)
+		},
+		upstreamHint: func(cause string) string {
+			return fmt.Sprintf("Cause possible : une dépendance signale un problème au même moment (en amont : %s).", cause)
 		},
 	},
 }

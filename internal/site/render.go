@@ -340,6 +340,10 @@ func (r *renderer) row(c *watchfire.Component) componentRow {
 		StatusText: v.Status(c.Status), FeedHref: v.File("components/" + c.ID + "/history.atom")}
 	if up := r.s.State.DependencyDown(c.ID); up != nil && c.Status != watchfire.StatusOperational {
 		row.Upstream = v.T("component.upstream", "name", up.Name, "status", strings.ToLower(v.Status(up.Status)))
+	} else if what, st, ok := watchfire.ParseUpstreamReason(c.UpstreamReason); ok && c.Status != watchfire.StatusOperational {
+		row.Upstream = v.T("component.upstream", "name", what, "status", strings.ToLower(v.Status(st)))
+	} else if c.GroupID == watchfire.ThirdPartyGroup && c.UpstreamReason != "" && c.Status != watchfire.StatusOperational {
+		row.Upstream = c.UpstreamReason // the vendor's own words
 	}
 	cd := r.s.Data.Components[c.ID]
 	if cd == nil {
