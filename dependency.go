@@ -145,8 +145,9 @@ func IndicatorStatus(i Indicator) ComponentStatus {
 
 // Overall is the dependency's status as one of ours: the worse of its
 // worst component and what its page indicator says. Both are read, since
-// vendors often raise one without the other. Without either, the worst
-// open incident's impact decides.
+// vendors often raise one without the other. Pages without an indicator
+// (incident.io's own JSON, feeds, cloud dashboards) also count their open
+// incidents and active maintenances.
 func (r *UpstreamReport) Overall() ComponentStatus {
 	status := ComponentStatus("")
 	if r.Indicator != "" {
@@ -155,10 +156,12 @@ func (r *UpstreamReport) Overall() ComponentStatus {
 	for i := range r.Components {
 		status = Worse(status, r.Components[i].Status)
 	}
-	if status == "" || (r.Indicator == "" && len(r.Components) == 0) {
+	if r.Indicator == "" {
+		// Without a page-level status, open incidents and maintenances
+		// are the page's word on its state.
 		for i := range r.Incidents {
 			if !r.Incidents[i].Status.Closed() {
-				status = Worse(status, incidentImpactStatus(r.Incidents[i].Impact))
+				status = Worse(status, incidentImpactStatus(&r.Incidents[i]))
 			}
 		}
 		for i := range r.Maintenances {
@@ -173,15 +176,21 @@ func (r *UpstreamReport) Overall() ComponentStatus {
 	return status
 }
 
-// incidentImpactStatus is the status an open incident of the impact
-// suggests when a page has nothing better: even "none" means someone is
-// looking at something, so it counts as degraded.
-func incidentImpactStatus(i Impact) ComponentStatus {
-	switch i {
+// incidentImpactStatus is the status an open incident suggests when a page
+// has nothing better. Without an impact (many formats have none) someone
+// is still looking into something, which counts as degraded, until the
+// incident is only being monitored.
+func incidentImpactStatus(inc *UpstreamIncident) ComponentStatus {
+	switch inc.Impact {
 	case ImpactCritical:
 		return StatusMajorOutage
 	case ImpactMajor:
 		return StatusPartialOutage
+	case ImpactMinor:
+		return StatusDegradedPerformance
+	}
+	if inc.Status == IncidentMonitoring {
+		return ""
 	}
 	return StatusDegradedPerformance
 }

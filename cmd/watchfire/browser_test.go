@@ -12,7 +12,12 @@ import (
 // The status page in a real headless Chromium: one browser for the whole
 // binary, a fresh browser context per tab. Without Chromium these tests
 // skip, unless WATCHFIRE_TEST_BROWSER=required (CI), where they fail.
-func TestMain(m *testing.M) { browsertest.Main(m) }
+func TestMain(m *testing.M) {
+	// No test may reach the internet, not even through the demo config's
+	// dependencies: their polls get a transport that only dials loopback.
+	upstreamTransport = loopbackOnly()
+	browsertest.Main(m)
+}
 
 func TestBrowserShowsComponentsAndStatuses(t *testing.T) {
 	t.Parallel()

@@ -28,6 +28,7 @@ type live struct {
 	heartbeats *monitor.Heartbeats
 	metrics    *metrics.Service
 	site       *site.Builder // nil until the first snapshot
+	poller     *poller
 
 	retention atomic.Pointer[config.Retention]
 	cfg       atomic.Pointer[config.Config]
@@ -48,6 +49,14 @@ func (l *live) apply(ctx context.Context, cfg *config.Config) error {
 	pages, groups, components := cfg.Domain()
 	if err := l.eng.Apply(ctx, engine.Desired{Pages: pages, Groups: groups, Components: components}); err != nil {
 		return err
+	}
+	if err := l.eng.ApplyDependencies(ctx, cfg.DependencyList()); err != nil {
+		return err
+	}
+	if l.poller != nil {
+		if err := l.poller.Reload(ctx); err != nil {
+			return err
+		}
 	}
 	defs, tokens := monitor.FromConfig(cfg)
 	if err := l.runner.Update(defs); err != nil {

@@ -27,6 +27,7 @@ type cli struct {
 	Token struct {
 		Create tokenCreateCmd `cmd:"" help:"Create an API token; prints the token alone on the last line."`
 	} `cmd:"" help:"Manage API tokens."`
+	Deps    depsCmd    `cmd:"" help:"Third-party dependencies: their status, and how a payload parses."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 

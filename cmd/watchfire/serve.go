@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/watchfire-status/watchfire/internal/aggregator"
 	"github.com/watchfire-status/watchfire/internal/config"
 	"github.com/watchfire-status/watchfire/internal/engine"
 	"github.com/watchfire-status/watchfire/internal/hub"
@@ -24,6 +25,7 @@ import (
 	"github.com/watchfire-status/watchfire/internal/monitor"
 	"github.com/watchfire-status/watchfire/internal/probe"
 	"github.com/watchfire-status/watchfire/internal/probe/kinds"
+	"github.com/watchfire-status/watchfire/internal/provider/providers"
 	"github.com/watchfire-status/watchfire/internal/server"
 	"github.com/watchfire-status/watchfire/internal/site"
 	"github.com/watchfire-status/watchfire/internal/snapshot"
@@ -76,7 +78,11 @@ func (c *serveCmd) Run(e *env) error {
 		Log:       e.log,
 	})
 	metricService := metrics.New(db, runner, e.log, time.Now)
-	current := &live{eng: eng, runner: runner, heartbeats: heartbeats, metrics: metricService}
+	upstream := &poller{eng: eng, agg: aggregator.New(aggregator.Options{
+		Registry: providers.Registry(), Client: newUpstreamClient(), Recorder: eng, Health: db,
+		Log: e.log.With("subsystem", "dependencies"),
+	})}
+	current := &live{eng: eng, runner: runner, heartbeats: heartbeats, metrics: metricService, poller: upstream}
 	if err := current.apply(ctx, cfg); err != nil {
 		return fmt.Errorf("applying %s: %w", source, err)
 	}
@@ -111,7 +117,7 @@ func (c *serveCmd) Run(e *env) error {
 	defer accessOut.Close()
 	srv := server.New(server.Deps{
 		Engine: eng, Snapshots: snaps, Store: db, Log: e.log, Heartbeats: heartbeats, Monitors: runner,
-		MetricService: metricService, Site: pages,
+		MetricService: metricService, Site: pages, Upstream: upstream, Providers: config.Providers,
 		Live:      streams,
 		Metrics:   promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}),
 		AccessLog: e.newLog(accessOut).With("log", "access"), Version: versionString(),
@@ -149,6 +155,11 @@ func (c *serveCmd) Run(e *env) error {
 		runner.Run(bgCtx)
 	}()
 	go resolveQuietIncidents(bgCtx, eng, e.log)
+	pollerDone := make(chan struct{})
+	go func() {
+		defer close(pollerDone)
+		upstream.agg.Run(bgCtx)
+	}()
 	go monitor.Prune(bgCtx, db, time.Hour, func() (int, int) {
 		r := current.days()
 		return r.Results, r.Rollups
@@ -177,6 +188,7 @@ func (c *serveCmd) Run(e *env) error {
 	}
 	stopBackground() // monitors finish their checks and write what is pending
 	<-runnerDone
+	<-pollerDone // fetch health written
 	_ = accessOut.Close() // the last requests' lines before the last word
 	e.log.Info("stopped")
 	return nil

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/watchfire-status/watchfire"
+	"github.com/watchfire-status/watchfire/internal/catalog"
 	"github.com/watchfire-status/watchfire/internal/engine"
 	"github.com/watchfire-status/watchfire/internal/provider"
 )
@@ -72,16 +73,17 @@ type Aggregator struct {
 
 // page is one dependency as the scheduler tracks it.
 type page struct {
-	def         watchfire.Dependency
-	url         *url.URL
-	prov        provider.Provider // nil until known
-	hash        string            // of the last report recorded
-	historyHash string
-	health      watchfire.FetchHealth
-	formatFails int // consecutive "not this format" answers from a detected provider
-	nextCurrent time.Time
-	nextHistory time.Time
-	running     bool
+	def          watchfire.Dependency
+	url          *url.URL
+	prov         provider.Provider // nil until known
+	hash         string            // of the last report recorded
+	historyHash  string
+	health       watchfire.FetchHealth
+	formatFails  int // consecutive "not this format" answers from a detected provider
+	historyFails int
+	nextCurrent  time.Time
+	nextHistory  time.Time
+	running      bool
 }
 
 // New returns an aggregator with the options' defaults filled in.
@@ -135,7 +137,8 @@ func (a *Aggregator) Set(deps []watchfire.Dependency) {
 		p.prov = a.providerFor(&d)
 		first := time.Duration(a.opts.Jitter() * float64(min(d.Interval, time.Minute)))
 		p.nextCurrent = now.Add(first)
-		p.nextHistory = now.Add(first + time.Duration(a.opts.Jitter()*float64(10*time.Minute)))
+		// History after the first read, once the provider is known.
+		p.nextHistory = now.Add(first + time.Minute + time.Duration(a.opts.Jitter()*float64(10*time.Minute)))
 		a.pages[d.ID] = p
 	}
 	for id := range a.pages {
@@ -155,6 +158,11 @@ func (a *Aggregator) providerFor(d *watchfire.Dependency) provider.Provider {
 	}
 	if d.Detected != "" {
 		return a.opts.Registry.Get(d.Detected)
+	}
+	// The catalog's hint saves the cascade's requests; a wrong hint is
+	// found out after a few "not this format" answers (see done).
+	if p, ok := catalog.ByURL(d.URL); ok && p.Provider != "auto" {
+		return a.opts.Registry.Get(p.Provider)
 	}
 	return nil
 }
@@ -354,12 +362,22 @@ func (a *Aggregator) done(p *page, j job, prov provider.Provider, rec *engine.De
 	if a.pages[p.def.ID] != p {
 		return // removed or replaced meanwhile
 	}
+	if j.history {
+		// History is a bonus: its failures are retried and logged, but the
+		// page's fetch health is about its current state.
+		if err != nil {
+			p.historyFails++
+			p.nextHistory = now.Add(a.backoff(a.opts.HistoryInterval/24, p.historyFails))
+			a.opts.Log.Warn("reading a dependency's history failed", "dependency", p.def.ID, "err", err)
+			return
+		}
+		p.historyFails = 0
+		p.nextHistory = now.Add(a.jittered(a.opts.HistoryInterval))
+		return
+	}
 	at := now
 	p.health.LastAttemptAt = &at
 	interval := p.def.Interval
-	if j.history {
-		interval = a.opts.HistoryInterval
-	}
 	if err != nil {
 		p.health.Failures++
 		p.health.LastError, p.health.LastErrorAt = err.Error(), &at
@@ -368,7 +386,7 @@ func (a *Aggregator) done(p *page, j job, prov provider.Provider, rec *engine.De
 		if errors.As(err, &fe) && fe.RetryAfter > wait {
 			wait = fe.RetryAfter
 		}
-		a.schedule(p, j.history, now.Add(wait))
+		p.nextCurrent = now.Add(wait)
 		if errors.Is(err, provider.ErrFormat) && (p.def.Provider == "" || p.def.Provider == "auto") {
 			// The vendor may have moved to another platform: after a few
 			// "not this format" answers, let the cascade look again.
@@ -388,15 +406,7 @@ func (a *Aggregator) done(p *page, j job, prov provider.Provider, rec *engine.De
 		p.hash = rec.Hash
 	}
 	a.dirty[p.def.ID] = true
-	a.schedule(p, j.history, now.Add(a.jittered(interval)))
-}
-
-func (a *Aggregator) schedule(p *page, history bool, at time.Time) {
-	if history {
-		p.nextHistory = at
-	} else {
-		p.nextCurrent = at
-	}
+	p.nextCurrent = now.Add(a.jittered(interval))
 }
 
 // jittered spreads an interval by ±10 %.

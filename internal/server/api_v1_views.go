@@ -31,6 +31,8 @@ type componentJSON struct {
 	Status             string    `json:"status"`
 	ManualStatus       *string   `json:"manual_status"`
 	MonitorStatus      *string   `json:"monitor_status"`
+	UpstreamStatus     *string   `json:"upstream_status"` // what third-party dependencies contribute
+	UpstreamReason     string    `json:"upstream_reason,omitempty"`
 	Showcase           bool      `json:"showcase"`
 	OnlyShowIfDegraded bool      `json:"only_show_if_degraded"`
 	StartDate          *string   `json:"start_date"`
@@ -106,7 +108,7 @@ func toComponentJSON(c *watchfire.Component) componentJSON {
 	out := componentJSON{
 		ID: c.ID, Name: c.Name, Description: c.Description, GroupID: optString(c.GroupID),
 		Position: c.Position, Status: string(c.Status), ManualStatus: optString(c.ManualStatus),
-		MonitorStatus: optString(c.MonitorStatus), Showcase: c.Showcase, OnlyShowIfDegraded: c.OnlyShowIfDegraded,
+		MonitorStatus: optString(c.MonitorStatus), UpstreamStatus: optString(c.UpstreamStatus), UpstreamReason: c.UpstreamReason, Showcase: c.Showcase, OnlyShowIfDegraded: c.OnlyShowIfDegraded,
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
 	}
 	if c.StartDate != nil {

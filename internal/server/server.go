@@ -41,6 +41,10 @@ type Deps struct {
 	Live LiveStreams
 	// Site renders the HTML status page; nil serves only the APIs.
 	Site *site.Builder
+	// Upstream is the dependency poller; nil when none runs.
+	Upstream Upstream
+	// Providers lists the provider names a dependency may name.
+	Providers []string
 }
 
 // LiveStreams serves live event streams. Each returns an error, having
@@ -77,6 +81,9 @@ type Server struct {
 	site    *site.Builder
 	live    LiveStreams
 
+	upstream  Upstream
+	providers []string
+
 	tokens tokenCache
 }
 
@@ -89,7 +96,8 @@ func New(d Deps) *Server {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{engine: d.Engine, site: d.Site, snaps: d.Snapshots, store: d.Store, log: d.Log, access: d.AccessLog,
-		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, mons: d.Monitors, metrics: d.MetricService, live: d.Live, tokens: tokenCache{m: map[string]cachedToken{}}}
+		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, mons: d.Monitors, metrics: d.MetricService, live: d.Live,
+		upstream: d.Upstream, providers: d.Providers, tokens: tokenCache{m: map[string]cachedToken{}}}
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.

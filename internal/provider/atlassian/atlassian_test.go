@@ -625,8 +625,14 @@ func TestFeedFallbackOpen(t *testing.T) {
 	if len(rep.Incidents) != 1 || rep.Incidents[0].Status != watchfire.IncidentMonitoring || rep.Incidents[0].ResolvedAt != nil {
 		t.Fatalf("incidents %+v", rep.Incidents)
 	}
+	// A feed has no page indicator and no impact: an incident only being
+	// monitored degrades nothing (one still investigated would).
+	if rep.Overall() != watchfire.StatusOperational {
+		t.Errorf("overall %s: a monitored incident of unknown impact degrades nothing", rep.Overall())
+	}
+	rep.Incidents[0].Status = watchfire.IncidentInvestigating
 	if rep.Overall() != watchfire.StatusDegradedPerformance {
-		t.Errorf("overall %s: an open incident of unknown impact counts as degraded", rep.Overall())
+		t.Errorf("overall %s: an investigated incident of unknown impact counts as degraded", rep.Overall())
 	}
 }
 
