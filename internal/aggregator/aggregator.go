@@ -135,7 +135,11 @@ func (a *Aggregator) Set(deps []watchfire.Dependency) {
 		}
 		p := &page{def: d, url: u, hash: d.ReportHash, health: d.Health}
 		p.prov = a.providerFor(&d)
-		first := time.Duration(a.opts.Jitter() * float64(min(d.Interval, time.Minute)))
+		// First reads are spread so that a thousand pages do not fire
+		// together, over at most a minute or the interval, and no wider
+		// than needed for about ten per second: one page is read at once.
+		spread := min(d.Interval, time.Minute, time.Duration(len(deps))*100*time.Millisecond)
+		first := time.Duration(a.opts.Jitter() * float64(spread))
 		p.nextCurrent = now.Add(first)
 		// History after the first read, once the provider is known.
 		p.nextHistory = now.Add(first + time.Minute + time.Duration(a.opts.Jitter()*float64(10*time.Minute)))
