@@ -188,7 +188,7 @@ func (c *serveCmd) Run(e *env) error {
 	}
 	stopBackground() // monitors finish their checks and write what is pending
 	<-runnerDone
-	<-pollerDone // fetch health written
+	<-pollerDone          // fetch health written
 	_ = accessOut.Close() // the last requests' lines before the last word
 	e.log.Info("stopped")
 	return nil
