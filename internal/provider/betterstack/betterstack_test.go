@@ -3,9 +3,7 @@ package betterstack
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -289,25 +287,7 @@ func TestBadInput(t *testing.T) {
 // ParseAny tries every provider on an unknown payload; Cachet's documents
 // also have a data key.
 func TestRejectsOtherFormats(t *testing.T) {
-	entries, err := os.ReadDir(providertest.FixturesDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range entries {
-		if !e.IsDir() || e.Name() == "betterstack" {
-			continue
-		}
-		for rel, body := range providertest.Fixtures(t, e.Name()) {
-			n++
-			if _, err := New().Parse(body); !errors.Is(err, provider.ErrFormat) {
-				t.Errorf("%s: got %v, want ErrFormat", rel, err)
-			}
-		}
-	}
-	if n < 20 {
-		t.Errorf("only %d fixtures of other providers", n)
-	}
+	providertest.RejectsOthers(t, New(), "betterstack/")
 }
 
 // FuzzParse is seeded with the fixtures less their 90-day status_history

@@ -4,16 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/watchfire-status/watchfire"
-	"github.com/watchfire-status/watchfire/internal/provider"
 	"github.com/watchfire-status/watchfire/internal/provider/providertest"
 )
 
@@ -315,25 +312,7 @@ func TestBadInput(t *testing.T) {
 // ParseAny tries every provider on an unknown payload; Better Stack's
 // index.json has data too.
 func TestRejectsOtherFormats(t *testing.T) {
-	entries, err := os.ReadDir(providertest.FixturesDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range entries {
-		if !e.IsDir() || e.Name() == "cachet" {
-			continue
-		}
-		for rel, body := range providertest.Fixtures(t, e.Name()) {
-			n++
-			if _, err := New().Parse(body); !errors.Is(err, provider.ErrFormat) {
-				t.Errorf("%s: got %v, want ErrFormat", rel, err)
-			}
-		}
-	}
-	if n < 20 {
-		t.Errorf("only %d fixtures of other providers", n)
-	}
+	providertest.RejectsOthers(t, New(), "cachet/")
 }
 
 // FuzzParse is seeded with the fixtures, compacted: the fuzzer minimizes

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -213,41 +211,8 @@ func TestEndpoint(t *testing.T) {
 }
 
 func TestRejectsOtherFormats(t *testing.T) {
-	for _, rel := range otherFixtures(t, "other/mistral-checkly-") {
-		t.Run(rel, func(t *testing.T) {
-			if _, err := New().Parse(providertest.Fixture(t, rel)); !errors.Is(err, provider.ErrFormat) {
-				t.Errorf("Parse = %v, want ErrFormat", err)
-			}
-		})
-	}
-	for _, body := range []string{`{}`, `[]`, `{"page":{},"incidents":[]}`, `{"incidents":[{"id":"x","name":"n","impact":"major"}]}`} {
-		if _, err := New().Parse([]byte(body)); !errors.Is(err, provider.ErrFormat) {
-			t.Errorf("Parse(%s) = %v, want ErrFormat", body, err)
-		}
-	}
-}
-
-func otherFixtures(t *testing.T, own string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(providertest.FixturesDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		for rel := range providertest.Fixtures(t, e.Name()) {
-			if !strings.HasPrefix(rel, own) {
-				out = append(out, rel)
-			}
-		}
-	}
-	if len(out) < 40 {
-		t.Fatalf("only %d other fixtures", len(out))
-	}
-	return out
+	providertest.RejectsOthers(t, New(), "other/mistral-checkly-")
+	providertest.RejectsBodies(t, New(), `{}`, `[]`, `{"page":{},"incidents":[]}`, `{"incidents":[{"id":"x","name":"n","impact":"major"}]}`)
 }
 
 func TestBadInput(t *testing.T) {

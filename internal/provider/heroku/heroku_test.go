@@ -3,15 +3,12 @@ package heroku
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/watchfire-status/watchfire"
-	"github.com/watchfire-status/watchfire/internal/provider"
 	"github.com/watchfire-status/watchfire/internal/provider/providertest"
 )
 
@@ -271,37 +268,7 @@ func TestDetect(t *testing.T) {
 
 // Other providers' payloads are not Heroku's: ParseAny must move on.
 func TestRejectsOtherFormats(t *testing.T) {
-	for _, rel := range otherFixtures(t, "other/heroku-") {
-		t.Run(rel, func(t *testing.T) {
-			_, err := New().Parse(providertest.Fixture(t, rel))
-			if !errors.Is(err, provider.ErrFormat) {
-				t.Errorf("Parse = %v, want ErrFormat", err)
-			}
-		})
-	}
-}
-
-func otherFixtures(t *testing.T, own string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(providertest.FixturesDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		for rel := range providertest.Fixtures(t, e.Name()) {
-			if !strings.HasPrefix(rel, own) {
-				out = append(out, rel)
-			}
-		}
-	}
-	if len(out) < 40 {
-		t.Fatalf("only %d other fixtures", len(out))
-	}
-	return out
+	providertest.RejectsOthers(t, New(), "other/heroku-")
 }
 
 func TestBadInput(t *testing.T) {

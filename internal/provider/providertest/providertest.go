@@ -4,12 +4,16 @@
 package providertest
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -159,4 +163,146 @@ func Fuzz(f *testing.F, p provider.Provider, seeds ...[]byte) {
 			t.Fatalf("Parse accepted a payload and returned an invalid report: %s", msg)
 		}
 	})
+}
+
+// OtherFixtures returns every fixture under testdata/fixtures, by path
+// relative to it, except those whose path starts with one of own (a
+// directory such as "betterstack/" or a file prefix such as
+// "other/heroku-"). It fails the test if fewer than 20 are left.
+func OtherFixtures(tb testing.TB, own ...string) []string {
+	tb.Helper()
+	entries, err := os.ReadDir(FixturesDir())
+	if err != nil {
+		tb.Fatalf("listing fixtures: %v", err)
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		for rel := range Fixtures(tb, e.Name()) {
+			if !hasAnyPrefix(rel, own) {
+				out = append(out, rel)
+			}
+		}
+	}
+	if len(out) < 20 {
+		tb.Fatalf("only %d fixtures of other providers", len(out))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// RejectsOthers feeds every fixture outside own (see OtherFixtures) to
+// p.Parse and expects an error wrapping provider.ErrFormat: ParseAny must
+// move on to the next provider.
+func RejectsOthers(t *testing.T, p provider.Provider, own ...string) {
+	t.Helper()
+	RejectsFixtures(t, p, OtherFixtures(t, own...)...)
+}
+
+// RejectsFixtures feeds each named fixture (a path relative to
+// testdata/fixtures) to p.Parse and expects an error wrapping
+// provider.ErrFormat.
+func RejectsFixtures(t *testing.T, p provider.Provider, rels ...string) {
+	t.Helper()
+	for _, rel := range rels {
+		if _, err := p.Parse(Fixture(t, rel)); !errors.Is(err, provider.ErrFormat) {
+			t.Errorf("%s: Parse = %v, want ErrFormat", rel, err)
+		}
+	}
+}
+
+// RejectsBodies feeds each body to p.Parse and expects an error wrapping
+// provider.ErrFormat.
+func RejectsBodies(t *testing.T, p provider.Provider, bodies ...string) {
+	t.Helper()
+	for _, body := range bodies {
+		if _, err := p.Parse([]byte(body)); !errors.Is(err, provider.ErrFormat) {
+			t.Errorf("Parse(%s) = %v, want ErrFormat", body, err)
+		}
+	}
+}
+
+// BadInputs are the documents every provider must refuse where good (one
+// of its real payloads) belongs: an HTML error page, good cut in half,
+// good under another content type, good with a byte that is not UTF-8,
+// and a server error.
+func BadInputs(good []byte) map[string]Doc {
+	docs := map[string]Doc{
+		"html error page":    {ContentType: "text/html; charset=utf-8", Body: []byte("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>")},
+		"truncated":          {ContentType: contentTypeOf(good), Body: good[:len(good)/2]},
+		"wrong content type": {ContentType: "image/png", Body: good},
+		"server error":       {Status: http.StatusInternalServerError, Body: []byte("Internal Server Error")},
+	}
+	if bad, ok := notUTF8(good); ok {
+		docs["not utf-8"] = Doc{ContentType: contentTypeOf(good), Body: bad}
+	}
+	return docs
+}
+
+// contentTypeOf is what a server would label good with: JSON, or the
+// JavaScript of a JSONP callback, or XML.
+func contentTypeOf(good []byte) string {
+	switch b := bytes.TrimSpace(good); {
+	case len(b) > 0 && (b[0] == '{' || b[0] == '['):
+		return "application/json"
+	case len(b) > 0 && b[0] == '<':
+		return "application/xml"
+	default:
+		return "application/javascript"
+	}
+}
+
+// notUTF8 returns good with a Latin-1 "é" inside its first quoted string;
+// false for a body with a byte-order mark, whose encoding is not UTF-8's.
+func notUTF8(good []byte) ([]byte, bool) {
+	if bytes.HasPrefix(good, []byte{0xFE, 0xFF}) || bytes.HasPrefix(good, []byte{0xFF, 0xFE}) || bytes.HasPrefix(good, []byte{0xEF, 0xBB, 0xBF}) {
+		return nil, false
+	}
+	i := bytes.IndexByte(good, '"')
+	if i < 0 {
+		return nil, false
+	}
+	out := append(append(append([]byte{}, good[:i+1]...), 0xE9), good[i+1:]...)
+	return out, true
+}
+
+// BadInput serves each of BadInputs(good) at every one of paths and
+// checks that Current and History fail, never panic, with an error that
+// says something, and that Parse refuses the payloads that are not the
+// server's fault (the truncated and the non-UTF-8 ones).
+func BadInput(t *testing.T, p provider.Provider, good []byte, paths ...string) {
+	t.Helper()
+	for name, doc := range BadInputs(good) {
+		t.Run(name, func(t *testing.T) {
+			docs := map[string]Doc{}
+			for _, path := range paths {
+				docs[path] = doc
+			}
+			page := Server(t, docs)
+			if rep, err := p.Current(context.Background(), Client(), page); err == nil {
+				t.Errorf("Current succeeded: %+v", rep)
+			} else if len(strings.TrimSpace(err.Error())) < 10 {
+				t.Errorf("Current: unhelpful error %q", err)
+			}
+			if _, err := p.History(context.Background(), Client(), page); err == nil {
+				t.Error("History succeeded")
+			}
+			if name == "truncated" || name == "not utf-8" {
+				if _, err := p.Parse(doc.Body); err == nil {
+					t.Error("Parse succeeded")
+				}
+			}
+		})
+	}
 }

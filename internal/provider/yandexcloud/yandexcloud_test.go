@@ -3,15 +3,12 @@ package yandexcloud
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/watchfire-status/watchfire"
-	"github.com/watchfire-status/watchfire/internal/provider"
 	"github.com/watchfire-status/watchfire/internal/provider/providertest"
 )
 
@@ -309,41 +306,8 @@ func TestLanguage(t *testing.T) {
 }
 
 func TestRejectsOtherFormats(t *testing.T) {
-	for _, rel := range otherFixtures(t, "other/yandex-cloud-") {
-		t.Run(rel, func(t *testing.T) {
-			if _, err := New().Parse(providertest.Fixture(t, rel)); !errors.Is(err, provider.ErrFormat) {
-				t.Errorf("Parse = %v, want ErrFormat", err)
-			}
-		})
-	}
-	for _, body := range []string{`{}`, `[]`, `{"items":[{"id":1}]}`, `[{"id":1,"name":"x"}]`, `{"id":1,"title":"t"}`} {
-		if _, err := New().Parse([]byte(body)); !errors.Is(err, provider.ErrFormat) {
-			t.Errorf("Parse(%s) = %v, want ErrFormat", body, err)
-		}
-	}
-}
-
-func otherFixtures(t *testing.T, own string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(providertest.FixturesDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		for rel := range providertest.Fixtures(t, e.Name()) {
-			if !strings.HasPrefix(rel, own) {
-				out = append(out, rel)
-			}
-		}
-	}
-	if len(out) < 40 {
-		t.Fatalf("only %d other fixtures", len(out))
-	}
-	return out
+	providertest.RejectsOthers(t, New(), "other/yandex-cloud-")
+	providertest.RejectsBodies(t, New(), `{}`, `[]`, `{"items":[{"id":1}]}`, `[{"id":1,"name":"x"}]`, `{"id":1,"title":"t"}`)
 }
 
 func TestBadInput(t *testing.T) {
