@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/watchfire-status/watchfire"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -148,4 +149,21 @@ func LocalTime(s string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	return Time(s)
+}
+
+// Later returns the later of a and b.
+func Later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// LastUpdate returns the time of the latest of ups, zero for none.
+func LastUpdate(ups []watchfire.UpstreamUpdate) time.Time {
+	var t time.Time
+	for _, u := range ups {
+		t = Later(t, u.At)
+	}
+	return t
 }

@@ -234,7 +234,7 @@ func (p *cachet) report(s *set, page *url.URL, loc *time.Location) *watchfire.Up
 			ID: strconv.FormatInt(c.ID.v, 10), Name: name, Group: strings.TrimSpace(group),
 			Status: ComponentStatus(c.Status.ptr(), c.StatusName), VendorStatus: vendor,
 		})
-		rep.UpdatedAt = later(rep.UpdatedAt, localTime(c.UpdatedAt, loc))
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, localTime(c.UpdatedAt, loc))
 	}
 	now := p.now()
 	for i := range s.incidents {
@@ -260,7 +260,7 @@ func (p *cachet) report(s *set, page *url.URL, loc *time.Location) *watchfire.Up
 		}
 		inc := p.incident(in, s, page, loc)
 		rep.Incidents = append(rep.Incidents, inc)
-		rep.UpdatedAt = later(rep.UpdatedAt, inc.UpdatedAt)
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, inc.UpdatedAt)
 	}
 	sortIncidents(rep.Incidents)
 	for i := range s.schedules {
@@ -284,7 +284,7 @@ func (p *cachet) report(s *set, page *url.URL, loc *time.Location) *watchfire.Up
 			m.ScheduledUntil = end
 		}
 		rep.Maintenances = append(rep.Maintenances, m)
-		rep.UpdatedAt = later(rep.UpdatedAt, localTime(sc.UpdatedAt, loc))
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, localTime(sc.UpdatedAt, loc))
 	}
 	slices.SortStableFunc(rep.Maintenances, func(a, b watchfire.UpstreamMaintenance) int { return a.ScheduledFor.Compare(b.ScheduledFor) })
 	return rep
@@ -337,7 +337,7 @@ func (p *cachet) incident(in *incident, s *set, page *url.URL, loc *time.Locatio
 		}
 	}
 	if len(out.Updates) > 0 {
-		out.UpdatedAt = later(out.UpdatedAt, out.Updates[0].At)
+		out.UpdatedAt = provider.Later(out.UpdatedAt, out.Updates[0].At)
 	}
 	return out
 }
@@ -373,13 +373,6 @@ func localTime(s string, loc *time.Location) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 func nameOr(s, def string) string {

@@ -238,8 +238,8 @@ func (d *document) report() (*watchfire.UpstreamReport, error) {
 				ID: string(s.ID), Name: name, Status: st, VendorStatus: *in.Severity,
 			})
 		}
-		updated := later(when(in.UpdatedAt), lastUpdate(ups))
-		rep.UpdatedAt = later(rep.UpdatedAt, updated)
+		updated := provider.Later(when(in.UpdatedAt), provider.LastUpdate(ups))
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, updated)
 		if maint {
 			rep.Maintenances = append(rep.Maintenances, watchfire.UpstreamMaintenance{
 				ID: string(in.ID), Name: strings.TrimSpace(*in.Name), Status: watchfire.MaintenanceInProgress,
@@ -294,21 +294,6 @@ func when(s string) time.Time {
 	t, err := provider.Time(s)
 	if err != nil {
 		return time.Time{}
-	}
-	return t
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-func lastUpdate(ups []watchfire.UpstreamUpdate) time.Time {
-	var t time.Time
-	for _, u := range ups {
-		t = later(t, u.At)
 	}
 	return t
 }

@@ -104,7 +104,7 @@ func (heroku) Parse(body []byte) (*watchfire.UpstreamReport, error) {
 		rep := newReport()
 		rep.Incidents = incs
 		for i := range incs {
-			rep.UpdatedAt = later(rep.UpdatedAt, incs[i].UpdatedAt)
+			rep.UpdatedAt = provider.Later(rep.UpdatedAt, incs[i].UpdatedAt)
 		}
 		return rep, nil
 	}
@@ -199,14 +199,14 @@ func (d *currentDoc) report() (*watchfire.UpstreamReport, error) {
 	}
 	rep.Incidents = incs
 	for i := range incs {
-		rep.UpdatedAt = later(rep.UpdatedAt, incs[i].UpdatedAt)
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, incs[i].UpdatedAt)
 	}
 	for i := range d.Scheduled {
 		m, err := maintenance(&d.Scheduled[i])
 		if err != nil {
 			return nil, err
 		}
-		rep.UpdatedAt = later(rep.UpdatedAt, lastUpdate(m.Updates))
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, provider.LastUpdate(m.Updates))
 		rep.Maintenances = append(rep.Maintenances, m)
 	}
 	return rep, nil
@@ -282,14 +282,14 @@ func incident(it *item) (watchfire.UpstreamIncident, error) {
 			at = when(*it.ResolvedAt)
 		}
 		if at.IsZero() {
-			at = lastUpdate(inc.Updates)
+			at = provider.LastUpdate(inc.Updates)
 		}
 		if !at.IsZero() {
 			inc.ResolvedAt = &at
 		}
 	}
 	if inc.UpdatedAt.IsZero() {
-		inc.UpdatedAt = later(inc.StartedAt, lastUpdate(inc.Updates))
+		inc.UpdatedAt = provider.Later(inc.StartedAt, provider.LastUpdate(inc.Updates))
 	}
 	return inc, nil
 }
@@ -362,21 +362,6 @@ func when(s string) time.Time {
 	t, err := provider.Time(s)
 	if err != nil {
 		return time.Time{}
-	}
-	return t
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-func lastUpdate(ups []watchfire.UpstreamUpdate) time.Time {
-	var t time.Time
-	for _, u := range ups {
-		t = later(t, u.At)
 	}
 	return t
 }

@@ -173,7 +173,7 @@ func (d *document) report() (*watchfire.UpstreamReport, error) {
 			u.UpdatedAt = u.StartedAt
 		}
 		rep.Incidents = append(rep.Incidents, u)
-		rep.UpdatedAt = later(rep.UpdatedAt, u.UpdatedAt)
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, u.UpdatedAt)
 	}
 	slices.SortStableFunc(rep.Incidents, func(a, b watchfire.UpstreamIncident) int { return b.StartedAt.Compare(a.StartedAt) })
 	if rep.Indicator != "" {
@@ -189,7 +189,7 @@ func (d *document) report() (*watchfire.UpstreamReport, error) {
 			u.ScheduledUntil = u.ScheduledFor.Add(time.Duration(mins) * time.Minute)
 		}
 		rep.Maintenances = append(rep.Maintenances, u)
-		rep.UpdatedAt = later(rep.UpdatedAt, timestamp(m.UpdatedAt))
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, timestamp(m.UpdatedAt))
 	}
 	if d.Components != nil {
 		comps, err := components(*d.Components)
@@ -257,13 +257,6 @@ func timestamp(s string) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 func orDefault(s, def string) string {

@@ -302,12 +302,12 @@ func report(list []instance) (*watchfire.UpstreamReport, error) {
 	}
 	for _, id := range incOrder {
 		rep.Incidents = append(rep.Incidents, *incs[id])
-		rep.UpdatedAt = later(rep.UpdatedAt, incs[id].UpdatedAt)
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, incs[id].UpdatedAt)
 	}
 	slices.SortStableFunc(rep.Incidents, func(a, b watchfire.UpstreamIncident) int { return b.StartedAt.Compare(a.StartedAt) })
 	for _, id := range maintOrder {
 		rep.Maintenances = append(rep.Maintenances, *maints[id])
-		rep.UpdatedAt = later(rep.UpdatedAt, lastUpdate(maints[id].Updates))
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, provider.LastUpdate(maints[id].Updates))
 	}
 	slices.SortStableFunc(rep.Maintenances, func(a, b watchfire.UpstreamMaintenance) int {
 		return a.ScheduledFor.Compare(b.ScheduledFor)
@@ -363,7 +363,7 @@ func mapIncident(d *incident, foundOn string, foundStatus watchfire.ComponentSta
 	}
 	inc.Updates = updates(d.Events, m, string(d.AdditionalInformation), string(inc.Status), inc.UpdatedAt)
 	if inc.UpdatedAt.IsZero() {
-		inc.UpdatedAt = later(later(inc.StartedAt, end), lastUpdate(inc.Updates))
+		inc.UpdatedAt = provider.Later(provider.Later(inc.StartedAt, end), provider.LastUpdate(inc.Updates))
 	}
 	return inc
 }
@@ -396,7 +396,7 @@ func mapMaintenance(d *maintenanceDoc) watchfire.UpstreamMaintenance {
 			m.Status = watchfire.MaintenanceCompleted
 		}
 	}
-	upd := later(when(d.UpdatedAt), when(d.CreatedAt))
+	upd := provider.Later(when(d.UpdatedAt), when(d.CreatedAt))
 	m.Updates = updates(d.Events, &d.Message, "", string(m.Status), upd)
 	return m
 }
@@ -412,7 +412,7 @@ func span(impacts []impact) (start, end time.Time, open bool) {
 		if e.IsZero() {
 			open = true
 		}
-		end = later(end, e)
+		end = provider.Later(end, e)
 	}
 	return start, end, open
 }
@@ -475,21 +475,6 @@ func when(s flexString) time.Time {
 	t, err := provider.Time(string(s))
 	if err != nil {
 		return time.Time{}
-	}
-	return t
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-func lastUpdate(ups []watchfire.UpstreamUpdate) time.Time {
-	var t time.Time
-	for _, u := range ups {
-		t = later(t, u.At)
 	}
 	return t
 }

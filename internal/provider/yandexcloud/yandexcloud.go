@@ -292,7 +292,7 @@ func report(services []serviceDoc, listed []incidentDoc, l string, openOnly bool
 		if openOnly && inc.Status.Closed() {
 			continue
 		}
-		rep.UpdatedAt = later(rep.UpdatedAt, inc.UpdatedAt)
+		rep.UpdatedAt = provider.Later(rep.UpdatedAt, inc.UpdatedAt)
 		if !inc.Status.Closed() {
 			// An open incident marks its services in its installations
 			// (all of them when it names none).
@@ -399,7 +399,7 @@ func mapIncident(in *incidentDoc, l string) (watchfire.UpstreamIncident, error) 
 		}
 	}
 	if inc.UpdatedAt.IsZero() {
-		inc.UpdatedAt = later(inc.StartedAt, lastUpdate(inc.Updates))
+		inc.UpdatedAt = provider.Later(inc.StartedAt, provider.LastUpdate(inc.Updates))
 	}
 	return inc, nil
 }
@@ -426,21 +426,6 @@ func when(s flexString) time.Time {
 	t, err := provider.Time(string(s))
 	if err != nil {
 		return time.Time{}
-	}
-	return t
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-func lastUpdate(ups []watchfire.UpstreamUpdate) time.Time {
-	var t time.Time
-	for _, u := range ups {
-		t = later(t, u.At)
 	}
 	return t
 }
