@@ -151,7 +151,7 @@ dependencies:
 			t.Errorf("our indicator = %v: a vendor's outage reaches it only through what it affects", ind)
 		}
 		home := in.do("GET", "/", nil)
-		for _, want := range []string{"Third-party", "GitHub", "Upstream: GitHub Actions is major outage"} {
+		for _, want := range []string{"Third-party", "GitHub", "Upstream: GitHub Actions (major outage)"} {
 			if !strings.Contains(string(home.body), want) {
 				t.Errorf("the page lacks %q", want)
 			}
