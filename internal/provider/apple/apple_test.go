@@ -265,30 +265,8 @@ func TestBadInput(t *testing.T) {
 
 // ParseAny tries every provider on an unknown payload.
 func TestRejectsOtherFormats(t *testing.T) {
-	for _, rel := range []string{
-		"atlassian/claude-summary-2026-07-29-major-critical-incident.json",
-		"atlassian/cloudamqp-summary-2020-07-16-maintenance-in-progress.json",
-		"instatus/instatus-v2-components-gcore.json",
-		"incidentio/cohere-incidentio-v2-summary-2026-07-23-major.json",
-		"statusio/gitlab-status-io-2020-02-09-security-issue.json",
-		"betterstack/betterstack-status-index-2026-09-07-operational-trimmed.json",
-		"cachet/cachet-demo-v1-component-groups.json",
-		"gcp/gcp-incidents-2026-08-2-with-postmortem.json",
-		"slack/slack-current-2020-07-30-2-active-incidents.json",
-		"other/heroku-current-status-2020-11-09-maintenance-blue.json",
-		"other/yandex-cloud-status-services.json",
-		"other/aws-health-dashboard-data-2022-07.json",
-		"rss-atom/githubstatus-history-2026-09-03.rss",
-	} {
-		if _, err := New().Parse(providertest.Fixture(t, rel)); !errors.Is(err, provider.ErrFormat) {
-			t.Errorf("%s: got %v, want ErrFormat", rel, err)
-		}
-	}
-	for _, body := range []string{`[]`, `{}`, `{"services":[{}]}`, `{"services":[{"serviceName":"x","events":[{}]}]}`, `cb([])`} {
-		if _, err := New().Parse([]byte(body)); !errors.Is(err, provider.ErrFormat) {
-			t.Errorf("%s: got %v, want ErrFormat", body, err)
-		}
-	}
+	providertest.RejectsOthers(t, New())
+	providertest.RejectsBodies(t, New(), `[]`, `{}`, `{"services":[{}]}`, `{"services":[{"serviceName":"x","events":[{}]}]}`, `cb([])`)
 }
 
 func TestDetect(t *testing.T) {
