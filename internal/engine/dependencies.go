@@ -195,6 +195,12 @@ func sameDefinition(a, b *watchfire.Dependency) bool {
 }
 
 func (c *change) ensureThirdPartyComponent(d *watchfire.Dependency) error {
+	if d.Report == nil {
+		// Never read (or a directory entry, never to be read): showing it
+		// as "operational" would be a claim nobody made. Its component
+		// appears with the first report.
+		return nil
+	}
 	if c.st.Group(watchfire.ThirdPartyGroup) == nil {
 		g := watchfire.Group{ID: watchfire.ThirdPartyGroup, Name: thirdPartyGroupName, Position: thirdPartyGroupPosition,
 			Description: "Services we depend on, as their own status pages report them.", CreatedAt: c.now, UpdatedAt: c.now}
@@ -206,7 +212,11 @@ func (c *change) ensureThirdPartyComponent(d *watchfire.Dependency) error {
 	desc := "Status read from " + d.URL
 	if comp := c.st.Component(d.ID); comp != nil {
 		if comp.GroupID != watchfire.ThirdPartyGroup {
-			return watchfire.Errorf(watchfire.ECONFLICT, "dependency %q has the id of one of your components; give it another id", d.ID)
+			// One of ours, made through the API after the config named
+			// the dependency: never take it over.
+			c.engine.log.Warn("a dependency has the id of one of your components; it is not shown on the page until one of them is renamed",
+				"dependency", d.ID)
+			return nil
 		}
 		if comp.Name == d.Name && comp.Description == desc {
 			return nil
@@ -273,6 +283,9 @@ func (e *Engine) RecordDependency(ctx context.Context, rec DependencyRecord) err
 			incidents = append(incidents, rec.Report.Incidents...)
 			incidents = append(incidents, vanished(d.Report, rec.Report, c.now)...)
 			d.Report, d.ReportHash = rec.Report, rec.Hash
+			if err := c.ensureThirdPartyComponent(d); err != nil {
+				return err
+			}
 		}
 		if rec.Provider != "" {
 			d.Detected = rec.Provider

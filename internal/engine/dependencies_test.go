@@ -65,18 +65,23 @@ func TestDependencyRollUpAndEvents(t *testing.T) {
 		e.configure(t)
 		e.run(t, configOrigin, func() error { return e.eng.ApplyDependencies(t.Context(), []watchfire.Dependency{githubDep()}) })
 		st := e.loadState(t)
+		if gh := st.Component("github"); gh != nil {
+			t.Fatalf("a dependency never read shows as %+v; it must not claim any status", gh)
+		}
+
+		// First read: all fine, nothing to announce but its component.
+		evs := e.record(t, githubReport(watchfire.StatusOperational, "", 0))
+		if k := kinds(evs); len(k) != 1 || k[0] != watchfire.KindComponentCreated {
+			t.Errorf("a quiet first report made %s", strings.Join(describe(evs), "\n"))
+		}
+		st = e.loadState(t)
 		gh := st.Component("github")
-		if gh == nil || gh.GroupID != watchfire.ThirdPartyGroup || gh.Name != "GitHub" {
+		if gh == nil || gh.GroupID != watchfire.ThirdPartyGroup || gh.Name != "GitHub" || gh.Status != watchfire.StatusOperational {
 			t.Fatalf("third-party component = %+v, want GitHub in the third-party group", gh)
 		}
 
-		// First read: all fine, nothing to announce.
-		if evs := e.record(t, githubReport(watchfire.StatusOperational, "", 0)); len(evs) != 0 {
-			t.Errorf("a quiet first report made events: %s", strings.Join(describe(evs), "\n"))
-		}
-
 		// Actions goes down with an incident.
-		evs := e.record(t, githubReport(watchfire.StatusPartialOutage, watchfire.IncidentInvestigating, 1))
+		evs = e.record(t, githubReport(watchfire.StatusPartialOutage, watchfire.IncidentInvestigating, 1))
 		got := strings.Join(describeDeps(evs), "\n")
 		for _, want := range []string{
 			"component.status_changed github/Actions operational→partial_outage",
@@ -209,9 +214,17 @@ func TestDependencyCommands(t *testing.T) {
 		if err != nil || deps["stripe"] == nil || deps["stripe"].Source != watchfire.SourceAPI || deps["stripe"].Interval != time.Minute {
 			t.Fatalf("dependencies = %v, %v; want stripe from the API, polled every minute", deps, err)
 		}
-		if c := e.loadState(t).Component("stripe"); c == nil || c.GroupID != watchfire.ThirdPartyGroup {
-			t.Errorf("stripe component = %+v", c)
+		if c := e.loadState(t).Component("stripe"); c != nil {
+			t.Errorf("stripe, never read, shows as %+v", c)
 		}
+		if err := e.eng.RecordDependency(t.Context(), engine.DependencyRecord{ID: "stripe", Provider: "atlassian",
+			Report: githubReport(watchfire.StatusOperational, "", 0), Hash: "h"}); err != nil {
+			t.Fatal(err)
+		}
+		if c := e.loadState(t).Component("stripe"); c == nil || c.GroupID != watchfire.ThirdPartyGroup {
+			t.Errorf("stripe component after its first read = %+v", c)
+		}
+		e.drain(t)
 		e.run(t, engine.API, func() error { return e.eng.DeleteDependency(t.Context(), engine.API, "stripe") })
 		if c := e.loadState(t).Component("stripe"); c != nil {
 			t.Errorf("stripe component survived its dependency: %+v", c)
