@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"os"
 	"testing"
 	"time"
 
@@ -250,25 +249,7 @@ func TestBadInput(t *testing.T) {
 // ParseAny tries every provider on an unknown payload: Statuspage's
 // summary.json in particular looks much like Instatus's.
 func TestRejectsOtherFormats(t *testing.T) {
-	entries, err := os.ReadDir(providertest.FixturesDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range entries {
-		if !e.IsDir() || e.Name() == "instatus" {
-			continue
-		}
-		for rel, body := range providertest.Fixtures(t, e.Name()) {
-			n++
-			if _, err := New().Parse(body); !errors.Is(err, provider.ErrFormat) {
-				t.Errorf("%s: got %v, want ErrFormat", rel, err)
-			}
-		}
-	}
-	if n < 20 {
-		t.Errorf("only %d fixtures of other providers", n)
-	}
+	providertest.RejectsOthers(t, New(), "instatus/")
 }
 
 func FuzzParse(f *testing.F) {
