@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -308,33 +306,7 @@ func TestBadInput(t *testing.T) {
 // ParseAny tries every provider on an unknown payload: other formats must
 // be refused with ErrFormat.
 func TestRejectsOtherFormats(t *testing.T) {
-	for rel, body := range otherFixtures(t, "statusio") {
-		rep, err := New().Parse(body)
-		if !errors.Is(err, provider.ErrFormat) {
-			t.Errorf("%s: got %v (report %v), want ErrFormat", rel, err, rep != nil)
-		}
-	}
-}
-
-// otherFixtures returns the fixtures of every provider but own.
-func otherFixtures(t *testing.T, own string) map[string][]byte {
-	t.Helper()
-	entries, err := os.ReadDir(providertest.FixturesDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, e := range entries {
-		if e.IsDir() && e.Name() != own {
-			for rel, body := range providertest.Fixtures(t, e.Name()) {
-				out[filepath.ToSlash(rel)] = body
-			}
-		}
-	}
-	if len(out) < 20 {
-		t.Fatalf("only %d fixtures of other providers", len(out))
-	}
-	return out
+	providertest.RejectsOthers(t, New(), "statusio/")
 }
 
 func FuzzParse(f *testing.F) {
