@@ -254,24 +254,18 @@ func TestCurrentAndHistory(t *testing.T) {
 // Bad answers are errors, never panics.
 func TestBadInput(t *testing.T) {
 	good := providertest.Fixture(t, trimmed)
-	for name, doc := range map[string]providertest.Doc{
-		"html":      {ContentType: "text/html", Body: []byte("<!doctype html><html><body>Status page</body></html>")},
-		"truncated": {Body: good[:len(good)-100]},
-		"png":       {ContentType: "image/png", Body: good},
-		"latin-1":   {Body: []byte("{\"data\":{\"id\":\"1\",\"type\":\"status_page\",\"attributes\":{\"company_name\":\"Caf\xe9\",\"aggregate_state\":\"operational\"}}}")},
-		"404":       {Status: 404, Body: []byte(`{"errors":[{"title":"Not found"}]}`)},
-	} {
-		srv := providertest.Server(t, map[string]providertest.Doc{IndexPath: doc})
-		if rep, err := New().Current(context.Background(), providertest.Client(), srv); err == nil {
-			t.Errorf("Current %s: no error, report %+v", name, rep)
-		}
-		if _, err := New().History(context.Background(), providertest.Client(), srv); err == nil {
-			t.Errorf("History %s: no error", name)
-		}
+	providertest.BadInput(t, New(), good, IndexPath)
+	// A status page that is not there answers 404 with a JSON:API error.
+	srv := providertest.Server(t, map[string]providertest.Doc{IndexPath: {Status: 404, Body: []byte(`{"errors":[{"title":"Not found"}]}`)}})
+	if rep, err := New().Current(context.Background(), providertest.Client(), srv); err == nil {
+		t.Errorf("Current 404: no error, report %+v", rep)
 	}
+	if _, err := New().History(context.Background(), providertest.Client(), srv); err == nil {
+		t.Error("History 404: no error")
+	}
+	// Better Stack's own ways of being wrong.
 	for name, body := range map[string]string{
 		"html":          "<html><body>502 Bad Gateway</body></html>",
-		"truncated":     string(good[:len(good)/2]),
 		"latin-1":       "{\"data\":{\"type\":\"status_page\",\"attributes\":{\"company_name\":\"Caf\xe9\",\"aggregate_state\":\"operational\"}}}",
 		"other type":    `{"data":{"id":"1","type":"monitor","attributes":{"aggregate_state":"operational"}}}`,
 		"no state":      `{"data":{"id":"1","type":"status_page","attributes":{"company_name":"x"}}}`,
