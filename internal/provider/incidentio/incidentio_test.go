@@ -338,20 +338,7 @@ func TestProxyOngoing(t *testing.T) {
 // Statuspage's own documents are the atlassian provider's: the compatible
 // summary is claimed only with ULID ids.
 func TestParseRefuses(t *testing.T) {
-	for _, rel := range []string{
-		"atlassian/claude-summary-2026-07-29-major-critical-incident.json",
-		"atlassian/githubstatus-incidents-2026-08-18-5-resolved.json",
-		"atlassian/githubstatus-incident-gqx5l06jjxhp-critical-2023-06-29.json",
-		"rss-atom/githubstatus-history-2026-09-03.atom",
-		"rss-atom/azure-status-rss-2026-07-23-one-item.xml",
-		"instatus/instatus-summary-testing-page-2-active-incidents.json",
-		"slack/slack-current-2020-07-30-2-active-incidents.json",
-		"cachet/cachet-demo-v1-components.json",
-	} {
-		if _, err := incidentio.New().Parse(providertest.Fixture(t, rel)); !errors.Is(err, provider.ErrFormat) {
-			t.Errorf("%s: %v, want ErrFormat", rel, err)
-		}
-	}
+	providertest.RejectsOthers(t, incidentio.New(), "incidentio/")
 	// One Statuspage-looking id in an otherwise incident.io document is
 	// enough to leave it.
 	b := strings.Replace(string(providertest.Fixture(t, compatCohere)), "01HPSDNEQZM6R7MGPCN9VPZ83H", "8l4ygp009s5s", 1)
