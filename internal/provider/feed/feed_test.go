@@ -376,30 +376,12 @@ func TestCurrentStopsOnRetryAfter(t *testing.T) {
 // ParseAny tries every provider on an unknown payload: the feed provider
 // must turn down everything that is not an RSS or Atom feed.
 func TestRejectsOtherFormats(t *testing.T) {
-	for _, rel := range []string{
-		"atlassian/claude-summary-2026-07-29-major-critical-incident.json",
-		"atlassian/githubstatus-incidents-unresolved-2026-09-identified-major.json",
-		"instatus/perplexity-instatus-summary-2026-07-23-onemajoroutage.json",
-		"statusio/docker-status-io-2020-07-16-partial-disruption.json",
-		"slack/slack-current-2020-07-30-2-active-incidents.json",
-		"gcp/gcp-incidents-2026-08-2-with-postmortem.json",
-		"other/aws-health-currentevents-2026-08-01-utf16be.json",
-		"cachet/cachet-demo-v1-incidents.json",
-	} {
-		if _, err := New().Parse(providertest.Fixture(t, rel)); !errors.Is(err, provider.ErrFormat) {
-			t.Errorf("%s: got %v, want ErrFormat", rel, err)
-		}
-	}
-	for name, body := range map[string]string{
-		"html":      `<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>`,
-		"json feed": `{"version":"https://jsonfeed.org/version/1.1","title":"x","items":[]}`,
-		"svg":       `<svg xmlns="http://www.w3.org/2000/svg"></svg>`,
-		"empty":     ``,
-	} {
-		if _, err := New().Parse([]byte(body)); !errors.Is(err, provider.ErrFormat) {
-			t.Errorf("%s: got %v, want ErrFormat", name, err)
-		}
-	}
+	providertest.RejectsOthers(t, New(), "rss-atom/", "incidentio/openai-incidentio-feed-")
+	providertest.RejectsBodies(t, New(),
+		`<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>`,
+		`{"version":"https://jsonfeed.org/version/1.1","title":"x","items":[]}`, // a JSON Feed
+		`<svg xmlns="http://www.w3.org/2000/svg"></svg>`,
+		``)
 }
 
 func TestBadInput(t *testing.T) {
