@@ -235,28 +235,8 @@ func TestBadInput(t *testing.T) {
 // ParseAny tries every provider on an unknown payload: Google's must
 // turn down the other vendors' documents, arrays included.
 func TestRejectsOtherFormats(t *testing.T) {
-	for _, rel := range []string{
-		"atlassian/claude-summary-2026-07-29-major-critical-incident.json",
-		"atlassian/githubstatus-incidents-2026-08-18-5-resolved.json",
-		"instatus/instatus-summary-testing-page-2-active-incidents.json",
-		"statusio/gitlab-status-io-2026-10-01-all-operational.json",
-		"slack/slack-history-2026-08-5-incidents.json",
-		"slack/slack-current-2020-07-30-2-active-incidents.json",
-		"other/aws-health-currentevents-2026-08-01-utf16be.json",
-		"other/aws-health-dashboard-data-2022-07.json",
-		"other/yandex-cloud-status-incidents-2024-12.json",
-		"cachet/cachet-demo-v1-incidents.json",
-		"rss-atom/githubstatus-history-2026-09-03.atom",
-	} {
-		if _, err := New().Parse(providertest.Fixture(t, rel)); !errors.Is(err, provider.ErrFormat) {
-			t.Errorf("%s: got %v, want ErrFormat", rel, err)
-		}
-	}
-	for _, body := range []string{`[]`, `{}`, `[{}]`, `[{"id":"a"}]`, `[1,2]`, `"x"`} {
-		if _, err := New().Parse([]byte(body)); !errors.Is(err, provider.ErrFormat) {
-			t.Errorf("%s: got %v, want ErrFormat", body, err)
-		}
-	}
+	providertest.RejectsOthers(t, New(), "gcp/")
+	providertest.RejectsBodies(t, New(), `[]`, `{}`, `[{}]`, `[{"id":"a"}]`, `[1,2]`, `"x"`)
 }
 
 func TestDetect(t *testing.T) {
