@@ -138,8 +138,14 @@ func fetch(ctx context.Context, c provider.Client, page *url.URL) (*status, erro
 	}
 	// Apple serves the script as JavaScript; only an HTML page (an error
 	// or a redirect to the store) is refused before reading.
-	if ct := strings.ToLower(resp.ContentType); strings.Contains(ct, "html") {
+	ct := strings.ToLower(resp.ContentType)
+	if strings.Contains(ct, "html") {
 		return nil, provider.Formatf("got an HTML page (%s) where Apple's status script was expected from %s", resp.ContentType, resp.URL)
+	}
+	// A script, JSON or text; anything else (an image, a PDF) is not it.
+	if ct != "" && !strings.Contains(ct, "javascript") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/") &&
+		!strings.HasPrefix(ct, "application/octet-stream") {
+		return nil, provider.Formatf("got content type %s where Apple's status script was expected from %s", resp.ContentType, resp.URL)
 	}
 	return decode(resp.Body)
 }
