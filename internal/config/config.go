@@ -40,6 +40,7 @@ type Config struct {
 	Blocks       []BlockConfig      `yaml:"blocks,omitempty"`
 	Metrics      []MetricConfig     `yaml:"metrics,omitempty"`
 	Retention    Retention          `yaml:"retention,omitempty"`
+	EventLog     EventLog           `yaml:"event_log,omitempty"`
 
 	file      string         // base name of the file, for error messages
 	lines     map[string]int // key path → line of its value, filled by Load
@@ -426,6 +427,33 @@ func ParseTarget(s string) (op string, value float64, err error) {
 		}
 	}
 	return "", 0, fmt.Errorf("%q is not a target; write a comparison and a number, e.g. \"< 100\" or \">= 99.9\"", s)
+}
+
+// EventLog says where the standard event log lines go. Empty fields take
+// their defaults: stdout, text, UTC.
+type EventLog struct {
+	Output   string `yaml:"output,omitempty"`    // stdout, stderr, off, or a file path (appended to)
+	Format   string `yaml:"format,omitempty"`    // text or json (JSON lines)
+	TimeZone string `yaml:"time_zone,omitempty"` // IANA name of the text format's times
+}
+
+// OutputOrDefault returns Output, or "stdout" when it is empty.
+func (e EventLog) OutputOrDefault() string {
+	if e.Output == "" {
+		return "stdout"
+	}
+	return e.Output
+}
+
+// JSON says whether lines are JSON.
+func (e EventLog) JSON() bool { return e.Format == "json" }
+
+// Location returns the time zone of the text format (UTC by default).
+func (e EventLog) Location() (*time.Location, error) {
+	if e.TimeZone == "" {
+		return time.UTC, nil
+	}
+	return time.LoadLocation(e.TimeZone)
 }
 
 // Retention says how long measurements are kept, in days.

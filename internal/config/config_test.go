@@ -179,7 +179,7 @@ func TestLoadErrors(t *testing.T) {
 			`watchfire.yaml:12: monitors[2].type: "htp" is not a monitor type; use one of http, tcp, dns, tls, icmp, grpc, websocket, heartbeat, self`,
 		}},
 		{"unknown top-level key", "pagez: {name: Acme}\n", []string{
-			`watchfire.yaml:1: pagez: unknown key; known keys: listen, database, page, pages, groups, components, monitors, dependencies, blocks, metrics, retention`,
+			`watchfire.yaml:1: pagez: unknown key; known keys: listen, database, page, pages, groups, components, monitors, dependencies, blocks, metrics, retention, event_log`,
 		}},
 		{"unknown nested key", `components:
   - id: api
@@ -731,5 +731,48 @@ func TestRetention(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("errors lack %q: %v", want, err)
 		}
+	}
+}
+
+func TestEventLog(t *testing.T) {
+	c, err := Load("watchfire.yaml", []byte("page: {name: A}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.EventLog.OutputOrDefault() != "stdout" || c.EventLog.JSON() {
+		t.Fatalf("defaults = %+v", c.EventLog)
+	}
+	if loc, err := c.EventLog.Location(); err != nil || loc != time.UTC {
+		t.Fatalf("default location = %v %v", loc, err)
+	}
+	c, err = Load("watchfire.yaml", []byte("page: {name: A}\nevent_log: {output: /var/log/watchfire/events.log, format: json, time_zone: Europe/Paris}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.EventLog.OutputOrDefault() != "/var/log/watchfire/events.log" || !c.EventLog.JSON() {
+		t.Fatalf("%+v", c.EventLog)
+	}
+	if loc, err := c.EventLog.Location(); err != nil || loc.String() != "Europe/Paris" {
+		t.Fatalf("location = %v %v", loc, err)
+	}
+	for _, out := range []string{"stderr", "off", "stdout", "events.log"} {
+		if _, err := Load("watchfire.yaml", []byte("event_log: {output: "+out+", format: text}\n")); err != nil {
+			t.Errorf("%s: %v", out, err)
+		}
+	}
+	_, err = Load("watchfire.yaml", []byte("page: {name: A}\nevent_log:\n  output: /var/log/\n  format: xml\n  time_zone: Mars/Olympus\n  colour: red\n"))
+	for _, want := range []string{
+		`watchfire.yaml:3: event_log.output: "/var/log/" is a directory; name a file, e.g. /var/log/events.log`,
+		`watchfire.yaml:4: event_log.format: "xml" is not an event log format; use text or json`,
+		`watchfire.yaml:5: event_log.time_zone: "Mars/Olympus" is not a known time zone`,
+		`watchfire.yaml:6: event_log.colour: unknown key; known keys: output, format, time_zone`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("errors lack %q: %v", want, err)
+		}
+	}
+	_, err = Load("watchfire.yaml", []byte("event_log: {time_zone: Local}\n"))
+	if err == nil || !strings.Contains(err.Error(), `event_log.time_zone: "Local" depends on the server`) {
+		t.Errorf("Local: %v", err)
 	}
 }

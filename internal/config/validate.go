@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -94,6 +95,7 @@ func (c *Config) Validate() error {
 	v.blocks()
 	v.metrics()
 	v.retention()
+	v.eventLog()
 	if len(v.errs) == 0 {
 		return nil
 	}
@@ -664,6 +666,27 @@ func (v *validator) retention() {
 	}
 	if r.Metrics < 1 {
 		v.errorf("retention.metrics", "%d days: keep metric points at least 1 day", r.Metrics)
+	}
+}
+
+func (v *validator) eventLog() {
+	e := v.c.EventLog
+	switch out := e.Output; {
+	case out == "" || out == "stdout" || out == "stderr" || out == "off":
+	case strings.TrimSpace(out) != out || strings.ContainsAny(out, "\x00\n\r"):
+		v.errorf("event_log.output", "%q is not a usable file path; use stdout, stderr, off or a file path such as /var/log/watchfire/events.log", out)
+	case strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(filepath.Separator)):
+		v.errorf("event_log.output", "%q is a directory; name a file, e.g. %sevents.log", out, out)
+	}
+	switch e.Format {
+	case "", "text", "json":
+	default:
+		v.errorf("event_log.format", "%q is not an event log format; use text or json", e.Format)
+	}
+	if e.TimeZone == "Local" {
+		v.errorf("event_log.time_zone", "\"Local\" depends on the server; use an IANA name such as UTC, Europe/Paris or America/New_York")
+	} else if _, err := e.Location(); err != nil {
+		v.errorf("event_log.time_zone", "%q is not a known time zone; use an IANA name such as UTC, Europe/Paris or America/New_York", e.TimeZone)
 	}
 }
 
