@@ -16,6 +16,7 @@ import (
 	"github.com/watchfire-status/watchfire/internal/aggregator"
 	"github.com/watchfire-status/watchfire/internal/config"
 	"github.com/watchfire-status/watchfire/internal/engine"
+	"github.com/watchfire-status/watchfire/internal/eventlog"
 	"github.com/watchfire-status/watchfire/internal/hub"
 	liveupdates "github.com/watchfire-status/watchfire/internal/live"
 	"github.com/watchfire-status/watchfire/internal/logbuf"
@@ -67,6 +68,16 @@ func (c *serveCmd) Run(e *env) error {
 	// of an event reads a state that already has it.
 	streams := liveupdates.New(liveupdates.Options{Store: db, Log: e.log})
 	h.OnCommit(streams.OnCommit)
+	// The standard event log line, one per event (config event_log). Held
+	// until the serving line is printed: applying the config commits events.
+	evlog, err := openEventLog(e, cfg.EventLog)
+	if err != nil {
+		return err
+	}
+	if evlog != nil {
+		defer evlog.Close()
+		h.OnCommit(evlog.OnCommit)
+	}
 
 	heartbeats := monitor.NewHeartbeats(time.Now)
 	self := &monitor.Self{Store: db, Hub: h}
@@ -144,6 +155,9 @@ func (c *serveCmd) Run(e *env) error {
 	self.APIURL = "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "Watchfire %s is serving %s on %s\n", versionString(), source, displayURL(ln.Addr()))
 	e.log.Info("serving", "addr", ln.Addr().String(), "config", source, "database", redact(c.dsn(e, cfg)))
+	if evlog != nil {
+		evlog.Start()
+	}
 
 	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBackground()
@@ -190,8 +204,27 @@ func (c *serveCmd) Run(e *env) error {
 	<-runnerDone
 	<-pollerDone          // fetch health written
 	_ = accessOut.Close() // the last requests' lines before the last word
+	if evlog != nil {
+		if err := evlog.Close(); err != nil {
+			e.log.Warn("event log", "err", err)
+		}
+	}
 	e.log.Info("stopped")
 	return nil
+}
+
+// openEventLog returns the sink of the standard event log lines, held
+// until Start, or nil when the output is off.
+func openEventLog(e *env, c config.EventLog) (*eventlog.Writer, error) {
+	out, closer, err := eventlog.Open(c.OutputOrDefault(), e.stdout, e.stderr)
+	if err != nil || out == nil {
+		return nil, err
+	}
+	loc, err := c.Location()
+	if err != nil {
+		return nil, fmt.Errorf("event_log.time_zone: %w", err)
+	}
+	return eventlog.New(eventlog.Options{Out: out, Closer: closer, Location: loc, JSON: c.JSON(), Held: true}), nil
 }
 
 // displayURL turns a listen address into a URL a person can open.
