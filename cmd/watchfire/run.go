@@ -28,6 +28,7 @@ type cli struct {
 		Create tokenCreateCmd `cmd:"" help:"Create an API token; prints the token alone on the last line."`
 	} `cmd:"" help:"Manage API tokens."`
 	Deps    depsCmd    `cmd:"" help:"Third-party dependencies: their status, and how a payload parses."`
+	Tail    tailCmd    `cmd:"" help:"Follow a running server's events, one standard log line each (Ctrl-C to stop)."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
