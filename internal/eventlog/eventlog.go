@@ -129,6 +129,9 @@ type Options struct {
 	JSON     bool           // JSON lines instead of the text format
 	// Closer, if set, is closed after the last flush (an opened file).
 	Closer io.Closer
+	// Held keeps lines in memory until Start, so that a server can print
+	// its own first words before the events committed while it starts.
+	Held bool
 }
 
 // Writer is an event log sink.
@@ -137,6 +140,7 @@ type Writer struct {
 	buf    *logbuf.Writer
 	mu     sync.Mutex
 	closed bool
+	held   *strings.Builder // lines waiting for Start; nil once started
 }
 
 // New returns a sink writing to opts.Out through a buffer flushed every
@@ -148,7 +152,25 @@ func New(opts Options) *Writer {
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
-	return &Writer{opts: opts, buf: logbuf.New(opts.Out, 64<<10, 200*time.Millisecond)}
+	w := &Writer{opts: opts, buf: logbuf.New(opts.Out, 64<<10, 200*time.Millisecond)}
+	if opts.Held {
+		w.held = &strings.Builder{}
+	}
+	return w
+}
+
+// Start releases the lines held since New (with Options.Held) and writes
+// the next ones as they come.
+func (w *Writer) Start() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.held == nil {
+		return
+	}
+	if w.held.Len() > 0 && !w.closed {
+		_, _ = w.buf.Write([]byte(w.held.String()))
+	}
+	w.held = nil
 }
 
 // Line returns an event as this writer prints it, with its newline.
@@ -174,15 +196,20 @@ func (w *Writer) OnCommit(_ context.Context, events []watchfire.Event) {
 	if w.closed || sb.Len() == 0 {
 		return
 	}
+	if w.held != nil {
+		w.held.WriteString(sb.String())
+		return
+	}
 	_, _ = w.buf.Write([]byte(sb.String()))
 }
 
 // Flush writes out what is pending.
 func (w *Writer) Flush() error { return w.buf.Flush() }
 
-// Close writes out what is pending and closes opts.Closer, if any. Events
-// after Close are dropped.
+// Close writes out what is pending (held lines too) and closes
+// opts.Closer, if any. Events after Close are dropped.
 func (w *Writer) Close() error {
+	w.Start()
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()

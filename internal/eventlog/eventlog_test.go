@@ -195,3 +195,31 @@ func TestOpen(t *testing.T) {
 		t.Fatal("want an error")
 	}
 }
+
+func TestWriterHeld(t *testing.T) {
+	var out syncBuffer
+	w := New(Options{Out: &out, Held: true})
+	ev := watchfire.Event{OccurredAt: at, NewStatus: "operational"}
+	w.OnCommit(context.Background(), []watchfire.Event{ev})
+	time.Sleep(300 * time.Millisecond) // longer than a flush interval
+	if out.String() != "" {
+		t.Fatalf("held line written: %q", out.String())
+	}
+	out.Write([]byte("serving\n"))
+	w.Start()
+	w.OnCommit(context.Background(), []watchfire.Event{ev})
+	w.Close()
+	line := Format(ev, nil) + "\n"
+	if want := "serving\n" + line + line; out.String() != want {
+		t.Fatalf("got %q want %q", out.String(), want)
+	}
+
+	// Closed without Start: the held lines are still written.
+	var out2 syncBuffer
+	w = New(Options{Out: &out2, Held: true})
+	w.OnCommit(context.Background(), []watchfire.Event{ev})
+	w.Close()
+	if out2.String() != line {
+		t.Fatalf("got %q", out2.String())
+	}
+}
