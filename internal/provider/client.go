@@ -143,14 +143,6 @@ func NewHTTPClient(opts HTTPOptions) *HTTPClient {
 	return c
 }
 
-// Forget drops what the client remembers of an address, so that its next
-// fetch is unconditional.
-func (c *HTTPClient) Forget(addr string) {
-	c.mu.Lock()
-	delete(c.entries, addr)
-	c.mu.Unlock()
-}
-
 func (c *HTTPClient) limiter(host string) *rate.Limiter {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -257,32 +257,47 @@ func (s *Server) directory(ctx context.Context) ([]directoryPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	followed := map[string]*watchfire.Dependency{}
-	for _, d := range deps {
-		followed[catalog.Normalize(d.URL)] = d
-	}
+	followed := followedCatalogPages(deps)
 	all := catalog.All()
 	out := make([]directoryPage, 0, len(all)+len(deps))
 	for _, p := range all {
-		key := catalog.Normalize(p.URL)
-		if d := followed[key]; d != nil {
-			continue // listed below, as followed
+		if followed[p.URL] == nil { // a followed one is listed below
+			out = append(out, catalogPage(p))
 		}
-		out = append(out, directoryPage{name: p.Name, url: p.URL, provider: p.Provider, category: p.Category})
 	}
 	for _, d := range deps {
-		category := d.Category
-		if category == "" {
-			if p, ok := catalog.ByURL(d.URL); ok {
-				category = p.Category
-			}
-		}
-		out = append(out, directoryPage{name: d.Name, url: d.URL, provider: cmp.Or(d.Detected, d.Provider), category: category, dep: d})
+		out = append(out, followedPage(d))
 	}
 	slices.SortFunc(out, func(a, b directoryPage) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.name), strings.ToLower(b.name)), strings.Compare(a.url, b.url))
 	})
 	return out, nil
+}
+
+// followedCatalogPages maps the catalog's address of each page a
+// dependency follows to that dependency.
+func followedCatalogPages(deps []*watchfire.Dependency) map[string]*watchfire.Dependency {
+	out := map[string]*watchfire.Dependency{}
+	for _, d := range deps {
+		if p, ok := catalog.ByURL(d.URL); ok {
+			out[p.URL] = d
+		}
+	}
+	return out
+}
+
+func catalogPage(p catalog.Page) directoryPage {
+	return directoryPage{name: p.Name, url: p.URL, provider: p.Provider, category: p.Category}
+}
+
+func followedPage(d *watchfire.Dependency) directoryPage {
+	category := d.Category
+	if category == "" {
+		if p, ok := catalog.ByURL(d.URL); ok {
+			category = p.Category
+		}
+	}
+	return directoryPage{name: d.Name, url: d.URL, provider: cmp.Or(d.Detected, d.Provider), category: category, dep: d}
 }
 
 // statusPageJSON is Statusphere's StatusPage, plus Watchfire's fields.
@@ -375,31 +390,32 @@ func (s *Server) statusPagesSearch(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	dir, err := s.directory(r.Context())
+	deps, err := s.dependencies(r.Context())
 	if err != nil {
 		return err
 	}
-	byKey := map[string]*directoryPage{}
-	for i := range dir {
-		byKey[catalog.Normalize(dir[i].url)] = &dir[i]
-	}
+	followed := followedCatalogPages(deps)
 	out := []statusPageJSON{}
-	seen := map[string]bool{}
+	seen := map[*watchfire.Dependency]bool{}
 	// Followed pages first when they match: they are the ones with data.
 	lq := strings.ToLower(q)
-	for i := range dir {
-		p := &dir[i]
-		if p.dep != nil && (strings.Contains(strings.ToLower(p.name), lq) || strings.Contains(strings.ToLower(p.url), lq)) {
-			out = append(out, s.statusPageView(p))
-			seen[catalog.Normalize(p.url)] = true
+	for _, d := range deps {
+		if strings.Contains(strings.ToLower(d.Name), lq) || strings.Contains(strings.ToLower(d.URL), lq) {
+			p := followedPage(d)
+			out = append(out, s.statusPageView(&p))
+			seen[d] = true
 		}
 	}
 	for _, hit := range catalog.Search(q, limit) {
-		key := catalog.Normalize(hit.URL)
-		if p := byKey[key]; p != nil && !seen[key] {
-			out = append(out, s.statusPageView(p))
-			seen[key] = true
+		p := catalogPage(hit)
+		if d := followed[hit.URL]; d != nil {
+			if seen[d] {
+				continue
+			}
+			p = followedPage(d)
+			seen[d] = true
 		}
+		out = append(out, s.statusPageView(&p))
 	}
 	if len(out) > limit {
 		out = out[:limit]
@@ -420,23 +436,39 @@ func (s *Server) findPage(ctx context.Context, q url.Values, allowName bool) (*d
 	case pageURL != "" && name != "" && allowName:
 		return nil, watchfire.Errorf(watchfire.EINVALID, "statusPageUrl and statusPageName are mutually exclusive; give one")
 	}
-	dir, err := s.directory(ctx)
+	deps, err := s.dependencies(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if pageURL != "" {
 		key := catalog.Normalize(pageURL)
-		for i := range dir {
-			if catalog.Normalize(dir[i].url) == key {
-				return &dir[i], nil
+		for _, d := range deps {
+			if catalog.Normalize(d.URL) == key {
+				p := followedPage(d)
+				return &p, nil
 			}
+		}
+		if c, ok := catalog.ByURL(pageURL); ok {
+			p := catalogPage(c)
+			if d := followedCatalogPages(deps)[c.URL]; d != nil {
+				p = followedPage(d)
+			}
+			return &p, nil
 		}
 		return nil, watchfire.Errorf(watchfire.ENOTFOUND, "status page %q is not known; search with /api/v1/statusPages/search?query=… or add it as a dependency", pageURL)
 	}
-	for i := range dir {
-		if strings.EqualFold(dir[i].name, name) {
-			return &dir[i], nil
+	for _, d := range deps {
+		if strings.EqualFold(d.Name, name) {
+			p := followedPage(d)
+			return &p, nil
 		}
+	}
+	if c, ok := catalog.ByName(name); ok {
+		p := catalogPage(c)
+		if d := followedCatalogPages(deps)[c.URL]; d != nil {
+			p = followedPage(d)
+		}
+		return &p, nil
 	}
 	return nil, watchfire.Errorf(watchfire.ENOTFOUND, "status page named %q is not known; search with /api/v1/statusPages/search?query=…", name)
 }
