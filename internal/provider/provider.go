@@ -86,3 +86,38 @@ func HostIs(page *url.URL, domain string) bool {
 	domain = strings.ToLower(domain)
 	return host == domain || strings.HasSuffix(host, "."+domain)
 }
+
+// WebhookAdapter normalizes the webhooks a vendor pushes (POST
+// /webhooks/{provider}). Providers whose vendors push implement it beside
+// Provider; the generic Watchfire JSON has an adapter of its own.
+type WebhookAdapter interface {
+	// Name is the provider's name in /webhooks/{provider}.
+	Name() string
+	// ParseWebhook normalizes one delivery, already known to be JSON. An
+	// error wrapping ErrFormat means the payload maps to nothing this
+	// adapter knows; it is then stored as unparsed. It never panics,
+	// whatever the bytes.
+	ParseWebhook(body []byte) (*watchfire.UpstreamPush, error)
+	// Signature says how the vendor signs its deliveries, the zero value
+	// when it does not (a token in the URL is then the only check).
+	Signature() Signature
+}
+
+// Signature describes a vendor's webhook signature.
+type Signature struct {
+	// Scheme is SchemeHMACHex or SchemeStandardWebhooks.
+	Scheme string
+	// Header carries the signature (SchemeHMACHex only; Standard Webhooks
+	// fixes its own headers).
+	Header string
+}
+
+const (
+	// SchemeHMACHex is an HMAC-SHA256 of the raw body, hex-encoded, with an
+	// optional "sha256=" prefix, in Signature.Header.
+	SchemeHMACHex = "hmac-sha256-hex"
+	// SchemeStandardWebhooks is https://www.standardwebhooks.com (Svix):
+	// webhook-id, webhook-timestamp and webhook-signature headers, an
+	// HMAC-SHA256 of "id.timestamp.body" with a "whsec_" base64 secret.
+	SchemeStandardWebhooks = "standard-webhooks"
+)
