@@ -62,7 +62,8 @@ type Payload struct {
 	Provider    string
 	SourceID    string // the configured webhook source, or the dependency a poller read
 	ContentType string
-	Body        []byte
+	Body        []byte // nil when listed (see Size)
+	Size        int    // len(Body) as stored
 	State       PayloadState
 	Error       string // why it is unparsed or failed
 	Attempts    int    // processing attempts that failed

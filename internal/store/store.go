@@ -74,6 +74,9 @@ type Store interface {
 	MetricStore
 	// DependencyStore reads the third-party pages Watchfire follows.
 	DependencyStore
+	// PayloadStore keeps raw inputs (webhook deliveries, poller reports)
+	// from before they are acknowledged until they are normalized.
+	PayloadStore
 
 	// Ping checks that the database answers. EUNAVAILABLE if not.
 	Ping(ctx context.Context) error
@@ -108,6 +111,7 @@ type Tx interface {
 	EventWriter
 	TokenWriter
 	DependencyWriter
+	PayloadWriter
 }
 
 // PageWriter writes pages and groups.
@@ -212,4 +216,54 @@ type DependencyWriter interface {
 	// replacing the one with the same (dependency, incident) id. ENOTFOUND
 	// if the dependency does not exist.
 	UpsertDependencyIncidents(ctx context.Context, dependencyID string, incs []watchfire.UpstreamIncident) error
+}
+
+// PayloadStore keeps raw payloads outside the engine's transactions: the
+// ingest path appends them in batches of their own (group commit), so that
+// acknowledging a delivery never waits for a state change.
+type PayloadStore interface {
+	// AppendPayloads stores the payloads in one transaction, so many
+	// deliveries share one commit and one fsync, and sets their IDs
+	// (increasing in the order given). Once it returns nil they are
+	// durable. Their State is PayloadPending.
+	AppendPayloads(ctx context.Context, ps []*watchfire.Payload) error
+	// PendingPayloads returns, oldest first, at most limit payloads still
+	// pending whose id is greater than afterID, bodies included.
+	PendingPayloads(ctx context.Context, afterID int64, limit int) ([]watchfire.Payload, error)
+	// Payloads lists payloads matching the filter, newest first, without
+	// their bodies (Size says how long each is).
+	Payloads(ctx context.Context, f PayloadFilter) ([]watchfire.Payload, error)
+	// Payload returns one payload with its body. ENOTFOUND if none (or
+	// pruned).
+	Payload(ctx context.Context, id int64) (*watchfire.Payload, error)
+	// FailPayload records a failed processing attempt: Attempts goes up by
+	// one and Error is set; the payload becomes PayloadFailed when final,
+	// and stays pending (to be tried again) otherwise.
+	FailPayload(ctx context.Context, id int64, reason string, final bool) error
+	// PrunePayloads deletes the payloads received before t that are no
+	// longer pending, and the event keys recorded before t. It returns how
+	// many payloads it deleted.
+	PrunePayloads(ctx context.Context, before time.Time) (int64, error)
+}
+
+// PayloadFilter narrows Payloads.
+type PayloadFilter struct {
+	State    watchfire.PayloadState // "" for any
+	Source   watchfire.EventSource  // "" for any
+	Provider string                 // "" for any
+	Since    time.Time              // received at or after
+	BeforeID int64                  // only ids below this (paging); 0 for no bound
+	Limit    int                    // at most this many; <= 0 means EventLimit's default
+}
+
+// PayloadWriter finishes a payload in the transaction that applies it, so
+// that a payload is normalized exactly once even across a crash.
+type PayloadWriter interface {
+	// ClaimEventKey records that the vendor event key (scoped by provider
+	// and source) was processed, from payload payloadID. It returns false,
+	// recording nothing, when the key was claimed before.
+	ClaimEventKey(ctx context.Context, provider, sourceID, key string, payloadID int64, at time.Time) (bool, error)
+	// FinishPayload sets a payload's State, Error, EventKey, Events and
+	// ProcessedAt. ENOTFOUND if none.
+	FinishPayload(ctx context.Context, p *watchfire.Payload) error
 }

@@ -65,6 +65,11 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"DependencyDeleteCascades", testDependencyDeleteCascades},
 		{"DependencyIncidents", testDependencyIncidents},
 		{"DependencyIncidentsDefaultLimit", testDependencyIncidentsDefaultLimit},
+		{"PayloadRoundTrip", testPayloadRoundTrip},
+		{"PayloadLifecycle", testPayloadLifecycle},
+		{"PayloadFilters", testPayloadFilters},
+		{"PrunePayloads", testPrunePayloads},
+		{"AppendPayloadsConcurrently", testAppendPayloadsConcurrently},
 		{"Ping", testPing},
 	}
 	for _, tt := range tests {
