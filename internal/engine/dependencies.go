@@ -268,50 +268,54 @@ func isNotFound(err error) bool {
 // A dependency removed meanwhile is ignored.
 func (e *Engine) RecordDependency(ctx context.Context, rec DependencyRecord) error {
 	_, err := e.write(ctx, PollerOrigin(rec.Provider), func(c *change) error {
-		d, err := c.tx.GetDependency(c.ctx, rec.ID)
-		if isNotFound(err) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		var incidents []watchfire.UpstreamIncident
-		if rec.Report != nil {
-			for _, ev := range diffReports(d, d.Report, rec.Report, c.now) {
-				c.emit(ev)
-			}
-			incidents = append(incidents, rec.Report.Incidents...)
-			incidents = append(incidents, vanished(d.Report, rec.Report, c.now)...)
-			d.Report, d.ReportHash = rec.Report, rec.Hash
-			if err := c.ensureThirdPartyComponent(d); err != nil {
-				return err
-			}
-		}
-		if rec.Provider != "" {
-			d.Detected = rec.Provider
-		}
-		d.Health = rec.Health
-		d.UpdatedAt = c.now
-		if err := c.upsertDependency(d); err != nil {
-			return err
-		}
-		// History first: the reports' view of an incident is the newer one.
-		if len(rec.History) > 0 {
-			if err := c.tx.UpsertDependencyIncidents(c.ctx, d.ID, rec.History); err != nil {
-				return err
-			}
-		}
-		if len(incidents) > 0 {
-			if err := c.tx.UpsertDependencyIncidents(c.ctx, d.ID, incidents); err != nil {
-				return err
-			}
-		}
-		if rec.Report == nil {
-			return nil
-		}
-		return c.rollUpstream()
+		return c.recordDependency(rec)
 	})
 	return err
+}
+
+func (c *change) recordDependency(rec DependencyRecord) error {
+	d, err := c.tx.GetDependency(c.ctx, rec.ID)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var incidents []watchfire.UpstreamIncident
+	if rec.Report != nil {
+		for _, ev := range diffReports(d, d.Report, rec.Report, c.now) {
+			c.emit(ev)
+		}
+		incidents = append(incidents, rec.Report.Incidents...)
+		incidents = append(incidents, vanished(d.Report, rec.Report, c.now)...)
+		d.Report, d.ReportHash = rec.Report, rec.Hash
+		if err := c.ensureThirdPartyComponent(d); err != nil {
+			return err
+		}
+	}
+	if rec.Provider != "" {
+		d.Detected = rec.Provider
+	}
+	d.Health = rec.Health
+	d.UpdatedAt = c.now
+	if err := c.upsertDependency(d); err != nil {
+		return err
+	}
+	// History first: the reports' view of an incident is the newer one.
+	if len(rec.History) > 0 {
+		if err := c.tx.UpsertDependencyIncidents(c.ctx, d.ID, rec.History); err != nil {
+			return err
+		}
+	}
+	if len(incidents) > 0 {
+		if err := c.tx.UpsertDependencyIncidents(c.ctx, d.ID, incidents); err != nil {
+			return err
+		}
+	}
+	if rec.Report == nil {
+		return nil
+	}
+	return c.rollUpstream()
 }
 
 // rollUpstream sets every component's upstream status and reason from the

@@ -26,6 +26,7 @@ import (
 type Origin struct {
 	Source   watchfire.EventSource
 	Provider string
+	RawRef   string // the raw payload the change came from, if any
 }
 
 // API is the origin of changes made through the admin API.
@@ -86,6 +87,10 @@ type change struct {
 	// applied to the engine's cache once committed.
 	depWrites map[string]*watchfire.Dependency
 
+	// finished holds the payloads this change normalized, marked done in
+	// its transaction so that each is applied exactly once.
+	finished []*watchfire.Payload
+
 	// monitorReasons holds, per component, why its monitors gave their
 	// verdict, for the status-change event's message.
 	monitorReasons map[string]string
@@ -123,8 +128,16 @@ func (e *Engine) write(ctx context.Context, origin Origin, fn func(c *change) er
 			if ev.OccurredAt.IsZero() {
 				ev.OccurredAt = now
 			}
-			ev.Source, ev.Provider = origin.Source, origin.Provider
+			if ev.Source == "" { // commands applying several payloads stamp their own
+				ev.Source, ev.Provider, ev.RawRef = origin.Source, origin.Provider, origin.RawRef
+			}
 			if err := tx.AppendEvent(ctx, ev); err != nil {
+				return err
+			}
+		}
+		for _, p := range c.finished {
+			p.ProcessedAt = &now
+			if err := tx.FinishPayload(ctx, p); err != nil {
 				return err
 			}
 		}
