@@ -35,6 +35,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -59,6 +60,9 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for counting payloads in PostgreSQL
+	_ "modernc.org/sqlite"             // the "sqlite" driver
 )
 
 // Targets from the issue.
@@ -303,6 +307,11 @@ func run(ctx context.Context) error {
 			fmt.Fprintln(os.Stderr, "  waiting for the backlog to drain…")
 			drain = waitDrain(ctx, t.base, token, since, r.loadEnd)
 			r.hwmAfterDrain = hwmKB(t.proc.cmd.Process.Pid)
+			// Then stop it, as an operator would, and count what it stored.
+			stopAt := time.Now()
+			t.proc.stop()
+			drain.shutdown, drain.exitErr = time.Since(stopAt), t.proc.err
+			drain.stored, drain.storedErr = countStored(ctx, dsn, since)
 		}
 	}
 
@@ -621,6 +630,44 @@ type drainResult struct {
 	events     bool // GET /api/v1/events?provider=generic shows deliveries
 	eventsNote string
 	eventAfter time.Duration
+	shutdown   time.Duration // from SIGTERM to exit, once drained
+	exitErr    error
+	stored     map[string]int64 // the run's payloads in the database after the exit, by state
+	storedErr  error
+}
+
+// countStored reads the payloads this run left in the database, by state,
+// once watchfire has exited. A fresh SQLite file holds only this run's;
+// in PostgreSQL they are those received since the run started.
+func countStored(ctx context.Context, dsn string, since time.Time) (map[string]int64, error) {
+	driver, src := "pgx", dsn
+	query := `SELECT state, count(*) FROM payloads WHERE provider = $1 AND received_at >= $2 GROUP BY state`
+	args := []any{provider, since}
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		driver, src = "sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)"
+		query = `SELECT state, count(*) FROM payloads WHERE provider = ? GROUP BY state`
+		args = args[:1]
+	}
+	db, err := sql.Open(driver, src)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("counting the stored payloads: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int64{}
+	for rows.Next() {
+		var state string
+		var n int64
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, err
+		}
+		counts[state] = n
+	}
+	return counts, rows.Err()
 }
 
 // waitDrain polls the pending payloads until there are none, then the
@@ -759,6 +806,30 @@ func report(w io.Writer, o options, dbLabel string, bare, wf *result, d drainRes
 			fmt.Fprintf(w, "- Events: %s.\n", d.eventsNote)
 		}
 	}
+	if wf.ackTotal > 0 {
+		switch {
+		case d.storedErr != nil:
+			fmt.Fprintf(w, "- Stored: could not count the payloads in the database: %v.\n", d.storedErr)
+		default:
+			var total int64
+			states := make([]string, 0, len(d.stored))
+			for st, n := range d.stored {
+				total += n
+				states = append(states, st)
+			}
+			slices.Sort(states)
+			var parts []string
+			for _, st := range states {
+				parts = append(parts, fmt.Sprintf("%s %s", thousands(d.stored[st]), st))
+			}
+			verdict := "every acknowledged delivery is there"
+			if total < int64(wf.ackTotal) {
+				verdict = fmt.Sprintf("**%s acknowledged deliveries are missing**", thousands(int64(wf.ackTotal)-total))
+			}
+			fmt.Fprintf(w, "- Stored, counted in the database after watchfire exited (%.1f s after SIGTERM%s): %s payloads from %s (%s) for %s acknowledged: %s.\n",
+				d.shutdown.Seconds(), exitNote(d.exitErr), thousands(total), provider, strings.Join(parts, ", "), thousands(int64(wf.ackTotal)), verdict)
+		}
+	}
 	if wf.hwmAfterDrain > wf.hwmKB {
 		fmt.Fprintf(w, "- Watchfire's peak RSS rose to %.0f MB while draining the backlog.\n", float64(wf.hwmAfterDrain)/1024)
 	}
@@ -769,6 +840,13 @@ func report(w io.Writer, o options, dbLabel string, bare, wf *result, d drainRes
 		fmt.Fprintf(w, "- Watchfire's log (%.1f MB, access log included) has %d warning or error line(s); the first:\n\n```\n%s\n```\n",
 			float64(size)/(1<<20), len(lines), strings.Join(lines[:min(5, len(lines))], "\n"))
 	}
+}
+
+func exitNote(err error) string {
+	if err == nil {
+		return ", exit status 0"
+	}
+	return ", " + err.Error()
 }
 
 func cpuPer(r *result) time.Duration {

@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/watchfire-status/watchfire"
+	"github.com/watchfire-status/watchfire/internal/store/sqlite"
 )
 
 func TestBuckets(t *testing.T) {
@@ -115,5 +119,34 @@ func TestParseStat(t *testing.T) {
 	n, err := parseStat("123 (my (odd) name) S 1 2 3 4 5 6 7 8 9 10 40 2 0 0")
 	if err != nil || n != 42 {
 		t.Fatalf("got %d, %v", n, err)
+	}
+}
+
+func TestCountStoredSQLite(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "watchfire.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	var ps []*watchfire.Payload
+	for _, prov := range []string{"generic", "generic", "atlassian"} {
+		ps = append(ps, &watchfire.Payload{ReceivedAt: now, Source: watchfire.SourceWebhook, Provider: prov,
+			ContentType: "application/json", Body: []byte(`{}`)})
+	}
+	if err := db.AppendPayloads(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	got, err := countStored(ctx, "sqlite:"+path, now.Add(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got["pending"] != 2 {
+		t.Errorf("got %v, want 2 pending", got)
 	}
 }
