@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/watchfire-status/watchfire"
+	"github.com/watchfire-status/watchfire/internal/store/postgres"
 	"github.com/watchfire-status/watchfire/internal/store/sqlite"
 )
 
@@ -122,6 +124,13 @@ func TestParseStat(t *testing.T) {
 	}
 }
 
+// payloadStore is what the counting tests need of either store.
+type payloadStore interface {
+	Migrate(context.Context) error
+	AppendPayloads(context.Context, []*watchfire.Payload) error
+	Close() error
+}
+
 func TestCountStoredSQLite(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "watchfire.db")
@@ -129,6 +138,25 @@ func TestCountStoredSQLite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	testCountStored(t, db, "sqlite:"+path)
+}
+
+// TestCountStoredPostgres runs when $WATCHFIRE_TEST_POSTGRES names a
+// database; it adds payloads to it.
+func TestCountStoredPostgres(t *testing.T) {
+	dsn := os.Getenv("WATCHFIRE_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("WATCHFIRE_TEST_POSTGRES is not set")
+	}
+	db, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testCountStored(t, db, dsn)
+}
+
+func testCountStored(t *testing.T, db payloadStore, dsn string) {
+	ctx := context.Background()
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +170,7 @@ func TestCountStoredSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	got, err := countStored(ctx, "sqlite:"+path, now.Add(-time.Minute))
+	got, err := countStored(ctx, dsn, now.Add(-time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
