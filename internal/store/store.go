@@ -263,7 +263,8 @@ type PayloadWriter interface {
 	// and source) was processed, from payload payloadID. It returns false,
 	// recording nothing, when the key was claimed before.
 	ClaimEventKey(ctx context.Context, provider, sourceID, key string, payloadID int64, at time.Time) (bool, error)
-	// FinishPayload sets a payload's State, Error, EventKey, Events and
-	// ProcessedAt. ENOTFOUND if none.
+	// FinishPayload sets a pending payload's State, Error, EventKey,
+	// Events and ProcessedAt. ECONFLICT if it is not pending (another
+	// worker applied it first) or does not exist.
 	FinishPayload(ctx context.Context, p *watchfire.Payload) error
 }

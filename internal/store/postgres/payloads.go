@@ -163,13 +163,14 @@ func (t *tx) ClaimEventKey(ctx context.Context, provider, sourceID, key string, 
 
 func (t *tx) FinishPayload(ctx context.Context, p *watchfire.Payload) error {
 	tag, err := t.q.Exec(ctx, `
-		UPDATE payloads SET state = $1, error = $2, event_key = $3, events = $4, processed_at = $5 WHERE id = $6`,
+		UPDATE payloads SET state = $1, error = $2, event_key = $3, events = $4, processed_at = $5
+		WHERE id = $6 AND state = 'pending'`,
 		string(p.State), p.Error, p.EventKey, p.Events, p.ProcessedAt, p.ID)
 	if err != nil {
 		return interpretError(err, fmt.Sprintf("payload %d", p.ID))
 	}
 	if tag.RowsAffected() == 0 {
-		return notFound(fmt.Sprintf("payload %d", p.ID))
+		return watchfire.Errorf(watchfire.ECONFLICT, "payload %d is not pending: it was applied already, or pruned", p.ID)
 	}
 	return nil
 }

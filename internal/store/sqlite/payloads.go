@@ -154,7 +154,18 @@ func (t *tx) ClaimEventKey(ctx context.Context, provider, sourceID, key string, 
 
 func (t *tx) FinishPayload(ctx context.Context, p *watchfire.Payload) error {
 	res, err := t.q.ExecContext(ctx, `
-		UPDATE payloads SET state = ?, error = ?, event_key = ?, events = ?, processed_at = ? WHERE id = ?`,
+		UPDATE payloads SET state = ?, error = ?, event_key = ?, events = ?, processed_at = ?
+		WHERE id = ? AND state = 'pending'`,
 		p.State, p.Error, p.EventKey, p.Events, encodeNullTime(p.ProcessedAt), p.ID)
-	return changedOne(res, err, fmt.Sprintf("payload %d", p.ID))
+	if err != nil {
+		return interpretError(err, fmt.Sprintf("payload %d", p.ID))
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return notPending(p.ID)
+	}
+	return nil
+}
+
+func notPending(id int64) error {
+	return watchfire.Errorf(watchfire.ECONFLICT, "payload %d is not pending: it was applied already, or pruned", id)
 }

@@ -124,8 +124,15 @@ func testPayloadLifecycle(t *testing.T, s store.Store) {
 		}
 		return tx.FinishPayload(ctx, &watchfire.Payload{ID: 1 << 40, State: watchfire.PayloadProcessed})
 	})
-	if !isCode(err, watchfire.ENOTFOUND) {
-		t.Errorf("finishing an unknown payload: %v, want ENOTFOUND", err)
+	if !isCode(err, watchfire.ECONFLICT) {
+		t.Errorf("finishing an unknown payload: %v, want ECONFLICT", err)
+	}
+	// Finishing twice: the second worker learns it came too late.
+	err = s.Update(ctx, func(tx store.Tx) error {
+		return tx.FinishPayload(ctx, &watchfire.Payload{ID: batch[0].ID, State: watchfire.PayloadProcessed})
+	})
+	if !isCode(err, watchfire.ECONFLICT) {
+		t.Errorf("finishing a processed payload again: %v, want ECONFLICT", err)
 	}
 
 	got, err := s.Payload(ctx, batch[0].ID)
