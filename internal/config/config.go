@@ -41,6 +41,7 @@ type Config struct {
 	Metrics      []MetricConfig     `yaml:"metrics,omitempty"`
 	Retention    Retention          `yaml:"retention,omitempty"`
 	EventLog     EventLog           `yaml:"event_log,omitempty"`
+	Webhooks     Webhooks           `yaml:"webhooks,omitempty"`
 
 	file      string         // base name of the file, for error messages
 	lines     map[string]int // key path → line of its value, filled by Load
@@ -461,4 +462,30 @@ type Retention struct {
 	Results int `yaml:"results,omitempty"` // raw monitor results; default 7
 	Rollups int `yaml:"rollups,omitempty"` // hourly and daily rollups behind uptime; default 400
 	Metrics int `yaml:"metrics,omitempty"` // metric points; default 90
+	// Payloads is how long raw payloads (webhook deliveries, poller
+	// reports) are kept after they are applied; default 7.
+	Payloads int `yaml:"payloads,omitempty"`
+}
+
+// Webhooks configures POST /webhooks/{provider}.
+type Webhooks struct {
+	// Open accepts deliveries for providers that have no source below,
+	// without any check. Off by default: anyone could then post outages.
+	Open    bool            `yaml:"open,omitempty"`
+	Sources []WebhookSource `yaml:"sources,omitempty"`
+}
+
+// WebhookSource is one sender of webhooks: a vendor's status page, or one
+// of your systems posting the generic JSON.
+type WebhookSource struct {
+	ID       string `yaml:"id"`
+	Provider string `yaml:"provider"`
+	// Token must then be in the URL the vendor calls (?token=) or the
+	// X-Watchfire-Token header.
+	Token string `yaml:"token,omitempty"`
+	// Secret verifies the provider's signature (HMAC; see docs/EVENTS.md).
+	Secret string `yaml:"secret,omitempty"`
+	// Dependency is the dependency whose state its pushes update; empty:
+	// the one whose page the payload names, if any.
+	Dependency string `yaml:"dependency,omitempty"`
 }

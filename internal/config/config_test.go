@@ -179,7 +179,7 @@ func TestLoadErrors(t *testing.T) {
 			`watchfire.yaml:12: monitors[2].type: "htp" is not a monitor type; use one of http, tcp, dns, tls, icmp, grpc, websocket, heartbeat, self`,
 		}},
 		{"unknown top-level key", "pagez: {name: Acme}\n", []string{
-			`watchfire.yaml:1: pagez: unknown key; known keys: listen, database, page, pages, groups, components, monitors, dependencies, blocks, metrics, retention, event_log`,
+			`watchfire.yaml:1: pagez: unknown key; known keys: listen, database, page, pages, groups, components, monitors, dependencies, blocks, metrics, retention, event_log, webhooks`,
 		}},
 		{"unknown nested key", `components:
   - id: api
@@ -723,11 +723,12 @@ func TestRetention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Retention != (Retention{Results: 7, Rollups: 400, Metrics: 90}) {
+	if c.Retention != (Retention{Results: 7, Rollups: 400, Metrics: 90, Payloads: 7}) {
 		t.Fatalf("defaults = %+v", c.Retention)
 	}
-	_, err = Load("watchfire.yaml", []byte("page: {name: A}\nretention: {results: -1, rollups: 30}\n"))
-	for _, want := range []string{"retention.results: -1 days", "retention.rollups: 30 days: keep rollups at least 90 days"} {
+	_, err = Load("watchfire.yaml", []byte("page: {name: A}\nretention: {results: -1, rollups: 30, payloads: -2}\n"))
+	for _, want := range []string{"retention.results: -1 days", "retention.rollups: 30 days: keep rollups at least 90 days",
+		"retention.payloads: -2 days: keep raw payloads at least 1 day"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("errors lack %q: %v", want, err)
 		}
@@ -774,5 +775,46 @@ func TestEventLog(t *testing.T) {
 	_, err = Load("watchfire.yaml", []byte("event_log: {time_zone: Local}\n"))
 	if err == nil || !strings.Contains(err.Error(), `event_log.time_zone: "Local" depends on the server`) {
 		t.Errorf("Local: %v", err)
+	}
+}
+
+func TestWebhooks(t *testing.T) {
+	good := `page: {name: A}
+dependencies:
+  - {id: github, name: GitHub, url: https://www.githubstatus.com}
+webhooks:
+  open: true
+  sources:
+    - {id: github-hook, provider: atlassian, token: 0123456789abcdef0123, dependency: github}
+    - {id: ci, provider: generic, secret: s3cret}
+`
+	c, err := Load("watchfire.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Webhooks.Open || len(c.Webhooks.Sources) != 2 || c.Webhooks.Sources[0].Dependency != "github" ||
+		c.Webhooks.Sources[1].Secret != "s3cret" {
+		t.Fatalf("webhooks = %+v", c.Webhooks)
+	}
+	bad := `page: {name: A}
+webhooks:
+  sources:
+    - {id: a, provider: statusio, token: 0123456789abcdef0123}
+    - {id: a, provider: generic}
+    - {id: b, provider: generic, token: short}
+    - {id: c, provider: generic, token: "has spaces and more than sixteen", dependency: nope}
+`
+	_, err = Load("watchfire.yaml", []byte(bad))
+	for _, want := range []string{
+		`webhooks.sources[0].provider: "statusio" does not send webhooks Watchfire reads; use one of atlassian, betterstack, generic, incidentio, instatus`,
+		`webhooks.sources[1].id: "a" is already the id of webhooks.sources[0]`,
+		`webhooks.sources[1]: set a token`,
+		`webhooks.sources[2].token: 5 characters is too easy to guess`,
+		`webhooks.sources[3].token: use only letters, digits`,
+		`webhooks.sources[3].dependency: "nope" is not the id of a dependency in this file`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("errors lack %q:\n%v", want, err)
+		}
 	}
 }

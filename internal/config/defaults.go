@@ -20,6 +20,7 @@ const (
 	DefaultResultsDays        = 7
 	DefaultRollupsDays        = 400
 	DefaultMetricsDays        = 90
+	DefaultPayloadsDays       = 7
 )
 
 // ApplyDefaults fills in every value left unset and puts names the user
@@ -58,6 +59,9 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Retention.Metrics == 0 {
 		c.Retention.Metrics = DefaultMetricsDays
+	}
+	if c.Retention.Payloads == 0 {
+		c.Retention.Payloads = DefaultPayloadsDays
 	}
 	for i := range c.Metrics {
 		if src := c.Metrics[i].Source; src != nil {

@@ -28,6 +28,9 @@ var (
 	Providers = []string{"auto", "atlassian", "incidentio", "statusio", "instatus", "betterstack",
 		"cachet", "gcp", "slack", "apple", "feed", "watchfire", "generic", "aws", "heroku", "salesforce",
 		"checkly", "yandexcloud", "directory"}
+	// WebhookProviders lists the providers POST /webhooks/{provider}
+	// takes (internal/provider/providers.Webhooks has their adapters).
+	WebhookProviders = []string{"atlassian", "betterstack", "generic", "incidentio", "instatus"}
 	// SelfTargets lists the subsystems a "self" monitor can check.
 	SelfTargets = []string{"api", "events", "database"}
 	// ReservedPrefixes are paths Watchfire serves itself; no page may live
@@ -96,6 +99,7 @@ func (c *Config) Validate() error {
 	v.metrics()
 	v.retention()
 	v.eventLog()
+	v.webhooks()
 	if len(v.errs) == 0 {
 		return nil
 	}
@@ -666,6 +670,47 @@ func (v *validator) retention() {
 	}
 	if r.Metrics < 1 {
 		v.errorf("retention.metrics", "%d days: keep metric points at least 1 day", r.Metrics)
+	}
+	if r.Payloads < 1 {
+		v.errorf("retention.payloads", "%d days: keep raw payloads at least 1 day", r.Payloads)
+	}
+}
+
+// minTokenLength keeps webhook tokens out of guessing range.
+const minTokenLength = 16
+
+func (v *validator) webhooks() {
+	ids := map[string]int{}
+	deps := map[string]bool{}
+	for _, d := range v.c.Dependencies {
+		deps[d.ID] = true
+	}
+	for i, src := range v.c.Webhooks.Sources {
+		path := fmt.Sprintf("webhooks.sources[%d]", i)
+		if v.id(path+".id", src.ID, "github-webhook") {
+			if first, dup := ids[src.ID]; dup {
+				v.errorf(path+".id", "%q is already the id of webhooks.sources[%d]", src.ID, first)
+			} else {
+				ids[src.ID] = i
+			}
+		}
+		if !slices.Contains(WebhookProviders, src.Provider) {
+			v.errorf(path+".provider", "%q does not send webhooks Watchfire reads; use one of %s", src.Provider,
+				strings.Join(WebhookProviders, ", "))
+		}
+		switch {
+		case src.Token == "" && src.Secret == "":
+			v.errorf(path, "set a token (checked in the URL, ?token=) or a secret (checked in the signature), "+
+				"e.g. token: $(openssl rand -hex 16)")
+		case src.Token != "" && len(src.Token) < minTokenLength:
+			v.errorf(path+".token", "%d characters is too easy to guess; use at least %d, e.g. from openssl rand -hex 16",
+				len(src.Token), minTokenLength)
+		case src.Token != "" && url.QueryEscape(src.Token) != src.Token:
+			v.errorf(path+".token", "use only letters, digits and - _ . ~ so that it travels in a URL unchanged")
+		}
+		if src.Dependency != "" && !deps[src.Dependency] {
+			v.errorf(path+".dependency", "%q is not the id of a dependency in this file", src.Dependency)
+		}
 	}
 }
 
