@@ -70,6 +70,15 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(m+" /api/v1/heartbeat/{token}", s.api(s.heartbeat))
 	}
 
+	// The event gateway: vendors' webhooks in, acknowledged once stored.
+	// Raw payloads are read with a token: they may hold a vendor's
+	// unsubscribe links or a sender's internal details.
+	if s.gateway != nil {
+		mux.Handle("POST /webhooks/{provider}", s.api(s.webhook))
+	}
+	mux.Handle("GET /api/v1/payloads", auth(s.listPayloads))
+	mux.Handle("GET /api/v1/payloads/{id}", auth(s.getPayload))
+
 	// Prometheus: monitors, scheduler, component statuses, the process.
 	if s.prom != nil {
 		mux.Handle("GET /metrics", s.prom)

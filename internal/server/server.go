@@ -45,6 +45,22 @@ type Deps struct {
 	Upstream Upstream
 	// Providers lists the provider names a dependency may name.
 	Providers []string
+	// Gateway takes webhook deliveries (POST /webhooks/{provider}); nil
+	// disables the route.
+	Gateway Gateway
+}
+
+// Gateway is the event gateway's ingest path; *gateway.Gateway is one.
+type Gateway interface {
+	// Known reports whether a provider has a webhook adapter; Providers
+	// lists those that do.
+	Known(provider string) bool
+	Providers() []string
+	// Authorize checks a delivery against the configured sources and
+	// returns its source's id.
+	Authorize(provider string, r *http.Request, body []byte) (string, error)
+	// Accept stores a payload durably, setting its ID.
+	Accept(ctx context.Context, p *watchfire.Payload) error
 }
 
 // LiveStreams serves live event streams. Each returns an error, having
@@ -83,6 +99,7 @@ type Server struct {
 
 	upstream  Upstream
 	providers []string
+	gateway   Gateway
 
 	tokens tokenCache
 }
@@ -97,7 +114,7 @@ func New(d Deps) *Server {
 	}
 	return &Server{engine: d.Engine, site: d.Site, snaps: d.Snapshots, store: d.Store, log: d.Log, access: d.AccessLog,
 		now: d.Now, ver: d.Version, beats: d.Heartbeats, prom: d.Metrics, mons: d.Monitors, metrics: d.MetricService, live: d.Live,
-		upstream: d.Upstream, providers: d.Providers, tokens: tokenCache{m: map[string]cachedToken{}}}
+		upstream: d.Upstream, providers: d.Providers, gateway: d.Gateway, tokens: tokenCache{m: map[string]cachedToken{}}}
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.
