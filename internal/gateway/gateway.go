@@ -81,7 +81,7 @@ type Gateway struct {
 	mu      sync.Mutex
 	running bool
 
-	accepted, committed, commits, applied atomic.Int64
+	committed, commits, applied atomic.Int64
 }
 
 type request struct {
@@ -170,8 +170,10 @@ func (g *Gateway) RecordDependency(ctx context.Context, rec engine.DependencyRec
 }
 
 // Run commits and processes payloads until ctx is done. Payloads already
-// handed to Accept are committed before it returns.
-func (g *Gateway) Run(ctx context.Context, retention time.Duration) {
+// handed to Accept are committed before it returns. retention says how
+// long applied payloads are kept (read before each hourly pruning, so a
+// reloaded config takes effect); nil or <= 0 means DefaultRetention.
+func (g *Gateway) Run(ctx context.Context, retention func() time.Duration) {
 	g.mu.Lock()
 	if g.running {
 		g.mu.Unlock()
@@ -179,9 +181,6 @@ func (g *Gateway) Run(ctx context.Context, retention time.Duration) {
 	}
 	g.running = true
 	g.mu.Unlock()
-	if retention <= 0 {
-		retention = DefaultRetention
-	}
 	g.behind.Store(true) // what a previous run left pending
 	var wg sync.WaitGroup
 	wg.Go(func() { g.commit(ctx) })
@@ -416,10 +415,14 @@ func parse(a provider.WebhookAdapter, body []byte) (push *watchfire.UpstreamPush
 }
 
 // prune deletes raw payloads older than the retention, every hour.
-func (g *Gateway) prune(ctx context.Context, retention time.Duration) {
+func (g *Gateway) prune(ctx context.Context, retentionOf func() time.Duration) {
 	t := time.NewTicker(pruneEvery)
 	defer t.Stop()
 	for {
+		retention := DefaultRetention
+		if retentionOf != nil && retentionOf() > 0 {
+			retention = retentionOf()
+		}
 		n, err := g.opts.Store.PrunePayloads(ctx, g.opts.Now().Add(-retention))
 		switch {
 		case err != nil && !errors.Is(err, context.Canceled):

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -77,6 +78,8 @@ type entry struct {
 	id        int64
 	page      string
 	component string
+	source    string
+	provider  string
 	frame     []byte // "id: N\ndata: JSON\n\n"
 	json      []byte // the JSON inside frame
 }
@@ -152,7 +155,7 @@ func (b *Broadcaster) OnCommit(_ context.Context, events []watchfire.Event) {
 			continue
 		}
 		seq := b.head.Load()
-		en := newEntry(e.ID, e.PageID, e.ComponentID, data)
+		en := newEntry(e, data)
 		en.seq = seq
 		slot := &b.slots[seq%uint64(len(b.slots))]
 		if old := slot.Load(); old != nil {
@@ -170,16 +173,17 @@ func (b *Broadcaster) OnCommit(_ context.Context, events []watchfire.Event) {
 }
 
 // newEntry frames an encoded event for SSE; WebSocket sends its JSON part.
-func newEntry(id int64, page, component string, data []byte) *entry {
+func newEntry(e *watchfire.Event, data []byte) *entry {
 	frame := make([]byte, 0, len(data)+32)
 	frame = append(frame, "id: "...)
-	frame = strconv.AppendInt(frame, id, 10)
+	frame = strconv.AppendInt(frame, e.ID, 10)
 	frame = append(frame, "\ndata: "...)
 	start := len(frame)
 	frame = append(frame, data...)
 	end := len(frame)
 	frame = append(frame, "\n\n"...)
-	return &entry{id: id, page: page, component: component, frame: frame, json: frame[start:end:end]}
+	return &entry{id: e.ID, page: e.PageID, component: e.ComponentID, source: string(e.Source), provider: e.Provider,
+		frame: frame, json: frame[start:end:end]}
 }
 
 // LastID returns the id of the newest event the broadcaster has seen, 0
@@ -248,23 +252,27 @@ type params struct {
 type filter struct {
 	page      string // that page's events and events of no page
 	component string // only that component's events
+	source    string // only events from that source (probe, poller, webhook…)
+	provider  string // only events from that third-party provider
 }
 
-func (f *filter) match(page, component string) bool {
-	if f.page != "" && page != "" && page != f.page {
+func (f *filter) match(e *entry) bool {
+	if f.page != "" && e.page != "" && e.page != f.page {
 		return false
 	}
-	return f.component == "" || component == f.component
+	return (f.component == "" || e.component == f.component) && (f.source == "" || e.source == f.source) &&
+		(f.provider == "" || e.provider == f.provider)
 }
 
 // parseParams reads Last-Event-ID (header first: a reconnecting
-// EventSource sends the newest id it has seen), ?last_event_id=, ?page_id=
-// and ?component=.
-func parseParams(header, query string, page, component string) (params, error) {
-	p := params{filter: filter{page: page, component: component}}
+// EventSource sends the newest id it has seen), ?last_event_id=, and the
+// filters ?page_id=, ?component=, ?source= and ?provider=.
+func parseParams(header string, q url.Values) (params, error) {
+	p := params{filter: filter{page: q.Get("page_id"), component: q.Get("component"), source: q.Get("source"),
+		provider: q.Get("provider")}}
 	v := header
 	if v == "" {
-		v = query
+		v = q.Get("last_event_id")
 	}
 	if v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -324,7 +332,7 @@ func (b *Broadcaster) run(ctx context.Context, s sender, p params) error {
 				continue // already sent from the store
 			}
 			c.last = e.id
-			if !c.f.match(e.page, e.component) {
+			if !c.f.match(e) {
 				continue
 			}
 			if err := s.event(e); err != nil {
@@ -388,14 +396,14 @@ func (c *cursor) catchUp(ctx context.Context, s sender) error {
 		for i := range events {
 			e := &events[i]
 			c.last = e.ID
-			if !c.f.match(e.PageID, e.ComponentID) {
-				continue
-			}
 			data, err := EncodeEvent(e)
 			if err != nil {
 				continue
 			}
-			en := newEntry(e.ID, e.PageID, e.ComponentID, data)
+			en := newEntry(e, data)
+			if !c.f.match(en) {
+				continue
+			}
 			if err := s.event(en); err != nil {
 				return err
 			}

@@ -274,6 +274,41 @@ func TestFilters(t *testing.T) {
 	})
 }
 
+// ?provider= and ?source= keep the events of one third-party provider or
+// one source, live and in a replay, over SSE and WebSocket.
+func TestProviderAndSourceFilters(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, db store.Store) {
+		f := newFixture(t, db, live.Options{}, nil)
+		from := func(source watchfire.EventSource, provider string) watchfire.Event {
+			e := ev("p1", "c1")
+			e.Source, e.Provider = source, provider
+			return e
+		}
+		mixed := func() []watchfire.Event {
+			return []watchfire.Event{from(watchfire.SourceWebhook, "atlassian"), from(watchfire.SourcePoller, "incidentio"),
+				from(watchfire.SourceProbe, ""), from(watchfire.SourcePoller, "atlassian")}
+		}
+		before := f.commit(mixed()...)
+		last := strconv.FormatInt(before[0].ID-1, 10)
+		byProvider := f.sse(t, "?provider=atlassian&last_event_id="+last)
+		bySource := f.ws(t, "?source=poller&last_event_id="+last)
+		after := f.commit(mixed()...)
+		for _, set := range [][]watchfire.Event{before, after} {
+			for _, i := range []int{0, 3} {
+				if fr := byProvider.event(wait); fr.id != idOf(set[i]) {
+					t.Fatalf("provider filter: id %s, want %d", fr.id, set[i].ID)
+				}
+			}
+			for _, i := range []int{1, 3} {
+				if m := bySource.event(wait); !bytes.HasPrefix(m, []byte(`{"id":`+idOf(set[i])+`,`)) {
+					t.Fatalf("source filter over WebSocket: %.30s, want id %d", m, set[i].ID)
+				}
+			}
+		}
+	})
+}
+
 // Past MaxStreams, a stream request gets the API's JSON 503.
 func TestStreamCap(t *testing.T) {
 	t.Parallel()

@@ -27,8 +27,7 @@ import (
 // when the request is invalid or too many streams are open; once the
 // stream has started it returns nil. Serve it unbuffered and uncompressed.
 func (b *Broadcaster) ServeSSE(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	p, err := parseParams(r.Header.Get("Last-Event-ID"), q.Get("last_event_id"), q.Get("page_id"), q.Get("component"))
+	p, err := parseParams(r.Header.Get("Last-Event-ID"), r.URL.Query())
 	if err != nil {
 		return err
 	}

@@ -26,8 +26,7 @@ import (
 // It returns an error, having written nothing, when the request is
 // invalid or too many streams are open.
 func (b *Broadcaster) ServeWS(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	p, err := parseParams(r.Header.Get("Last-Event-ID"), q.Get("last_event_id"), q.Get("page_id"), q.Get("component"))
+	p, err := parseParams(r.Header.Get("Last-Event-ID"), r.URL.Query())
 	if err != nil {
 		return err
 	}
