@@ -86,25 +86,31 @@ func (g *Gateway) Authorize(providerName string, r *http.Request, body []byte) (
 	if a := g.adapters[providerName]; a != nil {
 		sig = a.Signature()
 	}
-	var lastErr error
+	// Several sources may share a provider: the delivery is theirs if it
+	// passes one's checks. When none passes, say what went wrong with the
+	// credential the sender did bring.
+	var tokenErr, sigErr error
 	for _, src := range candidates {
 		if src.Token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(src.Token)) != 1 {
 			if token == "" {
-				lastErr = unauthorized("this webhook needs its token: add ?token=… to the URL the vendor calls")
+				tokenErr = unauthorized("this webhook needs its token: add ?token=… to the URL the vendor calls")
 			} else {
-				lastErr = unauthorized("the token does not match any webhook source for provider %s", providerName)
+				tokenErr = unauthorized("the token does not match any webhook source for provider %s", providerName)
 			}
 			continue
 		}
 		if src.Secret != "" {
 			if err := verifySignature(sig, src.Secret, r.Header, body, g.opts.Now()); err != nil {
-				lastErr = err
+				sigErr = err
 				continue
 			}
 		}
 		return src.ID, nil
 	}
-	return "", lastErr
+	if (token != "" || sigErr == nil) && tokenErr != nil {
+		return "", tokenErr
+	}
+	return "", sigErr
 }
 
 // verifySignature checks a delivery's signature with the scheme its

@@ -49,7 +49,6 @@ const (
 	maxCommitBatch   = 1024 // payloads per group commit
 	maxApplyBatch    = 256  // payloads per engine transaction
 	maxAttempts      = 5    // processing attempts before a payload is marked failed
-	retryEvery       = 30 * time.Second
 	pruneEvery       = time.Hour
 )
 
@@ -63,6 +62,9 @@ type Options struct {
 	// Queue bounds the payloads committed and waiting for the processor;
 	// default DefaultQueue.
 	Queue int
+	// RetryEvery is how often payloads whose processing failed are tried
+	// again; default 30 s.
+	RetryEvery time.Duration
 }
 
 // Gateway is the ingest path. Its zero value is not usable; see New.
@@ -99,6 +101,9 @@ func New(opts Options) *Gateway {
 	}
 	if opts.Queue <= 0 {
 		opts.Queue = DefaultQueue
+	}
+	if opts.RetryEvery <= 0 {
+		opts.RetryEvery = 30 * time.Second
 	}
 	g := &Gateway{
 		opts:     opts,
@@ -263,7 +268,7 @@ func (g *Gateway) commitBatch(ctx context.Context, batch []*request) {
 // process applies payloads in the order they were committed.
 func (g *Gateway) process(ctx context.Context) {
 	var done int64 // the highest id applied (or found done) by this run
-	retry := time.NewTicker(retryEvery)
+	retry := time.NewTicker(g.opts.RetryEvery)
 	defer retry.Stop()
 	for {
 		if g.behind.Swap(false) {
