@@ -25,8 +25,10 @@ import (
 // without a product is not its format.
 type testAdapter struct{}
 
-func (testAdapter) Name() string                  { return "test" }
-func (testAdapter) Signature() provider.Signature { return provider.Signature{Scheme: provider.SchemeHMACHex, Header: "X-Sig"} }
+func (testAdapter) Name() string { return "test" }
+func (testAdapter) Signature() provider.Signature {
+	return provider.Signature{Scheme: provider.SchemeHMACHex, Header: "X-Sig"}
+}
 func (testAdapter) ParseWebhook(body []byte) (*watchfire.UpstreamPush, error) {
 	var in struct{ ID, Product, Component, Status string }
 	if err := json.Unmarshal(body, &in); err != nil || in.Product == "" {
