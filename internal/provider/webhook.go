@@ -56,7 +56,7 @@ func DecodeWebhook(adapter string, body []byte, v any) error {
 	case errors.As(err, &typ) && typ.Field != "":
 		return WebhookFormatf(adapter, "%q is a JSON %s where %s was expected", typ.Field, typ.Value, jsonKind(typ.Type))
 	case errors.As(err, &typ):
-		return WebhookFormatf(adapter, "the body is a JSON %s where %s was expected", typ.Value, jsonKind(typ.Type))
+		return WebhookFormatf(adapter, "a JSON %s where %s was expected", typ.Value, jsonKind(typ.Type))
 	}
 	return WebhookFormatf(adapter, "decoding JSON: %v", err)
 }
