@@ -144,6 +144,9 @@ func (w *webhook) check() error {
 		}
 		return provider.WebhookFormatf(Name, "neither an \"incident\" nor a \"component\"/\"component_update\" object: not a Statuspage subscriber webhook")
 	}
+	if w.Meta == nil && (w.Page == nil || strings.TrimSpace(w.Page.StatusIndicator) == "") {
+		return provider.WebhookFormatf(Name, "neither \"meta\" nor page.status_indicator, which every Statuspage webhook carries: this looks like a document of the public API (incidents/{id}.json, components.json), which Watchfire polls rather than receives")
+	}
 	for _, s := range w.statusWords() {
 		if capitals(s.value) {
 			return provider.WebhookFormatf(Name, "%s is %.40q, in capitals: Statuspage writes its statuses in lower case, Instatus in capitals; send Instatus's webhooks to /webhooks/instatus", s.field, s.value)

@@ -228,6 +228,8 @@ func TestWebhookRefusesLookAlikes(t *testing.T) {
 		{"webhooks/generic-webhook-incident.json", "not a Statuspage subscriber webhook"},
 		// The API's documents are not webhooks either.
 		{"atlassian/githubstatus-summary-2022-11-25-packages-partial-outage.json", "not a Statuspage subscriber webhook"},
+		{"atlassian/githubstatus-incident-1cdsggtd2q5k-impact-none-2023-02.json", "a document of the public API"},
+		{"incidentio/openai-incidentio-proxy-incident-detail-resolved-2026-09-03.json", "a document of the public API"},
 	} {
 		_, err := atlassian.Provider{}.ParseWebhook(providertest.Fixture(t, tc.rel))
 		if !errors.Is(err, provider.ErrFormat) || !strings.Contains(err.Error(), tc.says) {
@@ -243,25 +245,25 @@ func TestWebhookBadInput(t *testing.T) {
 	huge := strings.Repeat("x", 1<<20)
 	providertest.WebhookRejects(t, a,
 		good[:len(good)/2],
-		`{"incident":null,"component":null}`,
-		`{"incident":{"name":"no id","status":"investigating"}}`,
-		`{"incident":{"id":"x","created_at":"yesterday"}}`,
-		`{"incident":{"id":"x","incident_updates":{}}}`,
-		`{"incident":{"id":"x","incident_updates":[{"id":1}]}}`,
-		`{"component":{"id":"","name":""},"component_update":{"new_status":"operational"}}`,
-		`{"component":{"id":"c","name":"C"}}`,
-		`{"component_update":{"component_id":"c","new_status":"major_outage","created_at":"soon"}}`,
+		`{"meta":{},"incident":null,"component":null}`,
+		`{"meta":{},"incident":{"name":"no id","status":"investigating"}}`,
+		`{"meta":{},"incident":{"id":"x","created_at":"yesterday"}}`,
+		`{"meta":{},"incident":{"id":"x","incident_updates":{}}}`,
+		`{"meta":{},"incident":{"id":"x","incident_updates":[{"id":1}]}}`,
+		`{"meta":{},"component":{"id":"","name":""},"component_update":{"new_status":"operational"}}`,
+		`{"meta":{},"component":{"id":"c","name":"C"}}`,
+		`{"meta":{},"component_update":{"component_id":"c","new_status":"major_outage","created_at":"soon"}}`,
 		`{"page":{"status_indicator":"none"},"maintenance":{}}`,
-		`{"event_type":"incident","incident":{"id":"x"}}`,
-		`{"incident":{"id":"x","status":"INVESTIGATING"}}`,
+		`{"meta":{},"event_type":"incident","incident":{"id":"x"}}`,
+		`{"meta":{},"incident":{"id":"x","status":"INVESTIGATING"}}`,
 	)
 	// A huge name is data, not an attack on the parser.
-	push := parseHook(t, []byte(`{"component":{"id":"c","name":"`+huge+`","status":"partial_outage"}}`))
+	push := parseHook(t, []byte(`{"meta":{},"component":{"id":"c","name":"`+huge+`","status":"partial_outage"}}`))
 	if push.Components[0].Status != watchfire.StatusPartialOutage || len(push.Components[0].Name) != len(huge) {
 		t.Errorf("huge name: %d bytes, status %q", len(push.Components[0].Name), push.Components[0].Status)
 	}
 	// An unknown vendor word is kept and mapped conservatively.
-	push = parseHook(t, []byte(`{"component":{"id":"c","name":"C"},"component_update":{"id":"u","new_status":"on_fire","old_status":"operational"}}`))
+	push = parseHook(t, []byte(`{"page":{"status_indicator":"minor"},"component":{"id":"c","name":"C"},"component_update":{"id":"u","new_status":"on_fire","old_status":"operational"}}`))
 	if c := push.Components[0]; c.Status != atlassian.UnknownComponentStatus || c.VendorStatus != "on_fire" {
 		t.Errorf("unknown status: %+v", c)
 	}
