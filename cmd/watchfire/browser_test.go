@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +18,11 @@ func TestMain(m *testing.M) {
 	// No test may reach the internet, not even through the demo config's
 	// dependencies: their polls get a transport that only dials loopback.
 	upstreamTransport = loopbackOnly()
+	if args := os.Getenv(childEnv); args != "" {
+		// This test binary, started again by a test as a server process
+		// (one it can SIGKILL): run the command and exit.
+		os.Exit(runChild(strings.Split(args, "\x1f")))
+	}
 	browsertest.Main(m)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/watchfire-status/watchfire/internal/config"
 	"github.com/watchfire-status/watchfire/internal/engine"
+	"github.com/watchfire-status/watchfire/internal/gateway"
 	"github.com/watchfire-status/watchfire/internal/metrics"
 	"github.com/watchfire-status/watchfire/internal/monitor"
 	"github.com/watchfire-status/watchfire/internal/site"
@@ -29,6 +30,7 @@ type live struct {
 	metrics    *metrics.Service
 	site       *site.Builder // nil until the first snapshot
 	poller     *poller
+	gateway    *gateway.Gateway // nil outside serve
 
 	retention atomic.Pointer[config.Retention]
 	cfg       atomic.Pointer[config.Config]
@@ -52,6 +54,9 @@ func (l *live) apply(ctx context.Context, cfg *config.Config) error {
 	}
 	if err := l.eng.ApplyDependencies(ctx, cfg.DependencyList()); err != nil {
 		return err
+	}
+	if l.gateway != nil {
+		l.gateway.SetSources(gatewaySources(cfg.Webhooks))
 	}
 	if l.poller != nil {
 		if err := l.poller.Reload(ctx); err != nil {
@@ -125,4 +130,14 @@ func fileStamp(path string) string {
 		return ""
 	}
 	return fmt.Sprintf("%d/%d", fi.ModTime().UnixNano(), fi.Size())
+}
+
+// gatewaySources turns the config's webhook sources into the gateway's.
+func gatewaySources(w config.Webhooks) *gateway.Sources {
+	list := make([]gateway.Source, 0, len(w.Sources))
+	for _, s := range w.Sources {
+		list = append(list, gateway.Source{ID: s.ID, Provider: s.Provider, Token: s.Token, Secret: s.Secret,
+			Dependency: s.Dependency})
+	}
+	return gateway.NewSources(w.Open, list)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/watchfire-status/watchfire/internal/config"
 	"github.com/watchfire-status/watchfire/internal/engine"
 	"github.com/watchfire-status/watchfire/internal/eventlog"
+	"github.com/watchfire-status/watchfire/internal/gateway"
 	"github.com/watchfire-status/watchfire/internal/hub"
 	liveupdates "github.com/watchfire-status/watchfire/internal/live"
 	"github.com/watchfire-status/watchfire/internal/logbuf"
@@ -89,11 +90,28 @@ func (c *serveCmd) Run(e *env) error {
 		Log:       e.log,
 	})
 	metricService := metrics.New(db, runner, e.log, time.Now)
+	// The event gateway: webhooks and the pollers' reports are stored, then
+	// applied in order by its processor. It runs first and stops last, so
+	// that nothing handed to it waits on a stopped committer.
+	gw := gateway.New(gateway.Options{Store: db, Recorder: eng, Adapters: providers.Webhooks(),
+		Log: e.log.With("subsystem", "gateway")})
 	upstream := &poller{eng: eng, agg: aggregator.New(aggregator.Options{
-		Registry: providers.Registry(), Client: newUpstreamClient(), Recorder: eng, Health: db,
+		Registry: providers.Registry(), Client: newUpstreamClient(), Recorder: gw, Health: db,
 		Log: e.log.With("subsystem", "dependencies"),
 	})}
-	current := &live{eng: eng, runner: runner, heartbeats: heartbeats, metrics: metricService, poller: upstream}
+	current := &live{eng: eng, runner: runner, heartbeats: heartbeats, metrics: metricService, poller: upstream, gateway: gw}
+	gwCtx, stopGateway := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopGateway()
+	gatewayDone := make(chan struct{})
+	go func() {
+		defer close(gatewayDone)
+		gw.Run(gwCtx, func() time.Duration {
+			if r := current.retention.Load(); r != nil {
+				return time.Duration(r.Payloads) * 24 * time.Hour
+			}
+			return 0 // not applied yet: the default
+		})
+	}()
 	if err := current.apply(ctx, cfg); err != nil {
 		return fmt.Errorf("applying %s: %w", source, err)
 	}
@@ -128,7 +146,7 @@ func (c *serveCmd) Run(e *env) error {
 	defer accessOut.Close()
 	srv := server.New(server.Deps{
 		Engine: eng, Snapshots: snaps, Store: db, Log: e.log, Heartbeats: heartbeats, Monitors: runner,
-		MetricService: metricService, Site: pages, Upstream: upstream, Providers: config.Providers,
+		MetricService: metricService, Site: pages, Upstream: upstream, Providers: config.Providers, Gateway: gw,
 		Live:      streams,
 		Metrics:   promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}),
 		AccessLog: e.newLog(accessOut).With("log", "access"), Version: versionString(),
@@ -202,7 +220,9 @@ func (c *serveCmd) Run(e *env) error {
 	}
 	stopBackground() // monitors finish their checks and write what is pending
 	<-runnerDone
-	<-pollerDone          // fetch health written
+	<-pollerDone // fetch health written
+	stopGateway()
+	<-gatewayDone         // what was handed to it is stored
 	_ = accessOut.Close() // the last requests' lines before the last word
 	if evlog != nil {
 		if err := evlog.Close(); err != nil {

@@ -48,9 +48,15 @@ func (c *tailCmd) Run(e *env) error {
 		}
 	}
 	streamURL := u.JoinPath("/api/v1/events")
+	q := url.Values{}
 	if c.Component != "" {
-		streamURL.RawQuery = url.Values{"component": {c.Component}}.Encode()
+		q.Set("component", c.Component)
 	}
+	if c.Provider != "" {
+		// The server filters; tail checks again, for servers too old to.
+		q.Set("provider", strings.ToLower(c.Provider))
+	}
+	streamURL.RawQuery = q.Encode()
 	t := &tailer{cmd: c, e: e, url: streamURL.String(), loc: loc, client: &http.Client{}}
 	return t.run(e.ctx)
 }
