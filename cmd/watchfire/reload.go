@@ -86,7 +86,10 @@ func (l *live) apply(ctx context.Context, cfg *config.Config) error {
 // watchConfig reloads the config file on SIGHUP and when the file changes.
 // A config with errors is reported and ignored: the server keeps running
 // on the last good one.
-func (c *serveCmd) watchConfig(ctx context.Context, e *env, path string, l *live) {
+//
+// last is the file's stamp from before it was loaded: a change made
+// between the load and the start of the watch is still seen.
+func (c *serveCmd) watchConfig(ctx context.Context, e *env, path, last string, l *live) {
 	if path == "" {
 		return // the built-in demo: nothing to watch
 	}
@@ -95,7 +98,6 @@ func (c *serveCmd) watchConfig(ctx context.Context, e *env, path string, l *live
 	defer signal.Stop(hup)
 	tick := time.NewTicker(configPollInterval)
 	defer tick.Stop()
-	last := fileStamp(path)
 	for {
 		select {
 		case <-ctx.Done():

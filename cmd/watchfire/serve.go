@@ -51,6 +51,7 @@ const (
 
 func (c *serveCmd) Run(e *env) error {
 	ctx := e.ctx
+	loadedStamp := fileStamp(c.configPath(e))
 	cfg, source, err := c.loadConfig(e)
 	if err != nil {
 		return err
@@ -200,7 +201,7 @@ func (c *serveCmd) Run(e *env) error {
 	go metricService.RunSources(bgCtx, func(spec metricsource.Spec) (metricsource.Source, error) {
 		return sources.New(spec, nil)
 	})
-	go c.watchConfig(bgCtx, e, c.configPath(e), current)
+	go c.watchConfig(bgCtx, e, c.configPath(e), loadedStamp, current)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
