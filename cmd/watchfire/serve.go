@@ -122,6 +122,7 @@ func (c *serveCmd) Run(e *env) error {
 	if _, err := runner.NewMetrics(registry); err != nil {
 		return err
 	}
+	registerGatewayMetrics(registry, gw)
 	if err := snaps.Refresh(ctx); err != nil {
 		return fmt.Errorf("loading the status snapshot: %w", err)
 	}
@@ -302,4 +303,22 @@ func clearUnmonitored(ctx context.Context, eng *engine.Engine, cfg *config.Confi
 		}
 	}
 	return eng.SetMonitorStatus(ctx, clear)
+}
+
+// registerGatewayMetrics exposes the event gateway's counters on /metrics.
+func registerGatewayMetrics(r prometheus.Registerer, gw *gateway.Gateway) {
+	r.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "watchfire_gateway_payloads_stored_total",
+			Help: "Raw payloads (webhook deliveries, poller reports) durably stored."},
+			func() float64 { return float64(gw.Stats().Committed) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "watchfire_gateway_commits_total",
+			Help: "Transactions that stored them (group commit: many payloads per commit)."},
+			func() float64 { return float64(gw.Stats().Commits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "watchfire_gateway_payloads_applied_total",
+			Help: "Payloads normalized and applied by the processor."},
+			func() float64 { return float64(gw.Stats().Applied) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "watchfire_gateway_queue_length",
+			Help: "Stored payloads waiting in the processor's queue."},
+			func() float64 { return float64(gw.Stats().Queued) }),
+	)
 }

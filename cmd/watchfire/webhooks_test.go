@@ -166,6 +166,12 @@ func TestWebhooksEndToEnd(t *testing.T) {
 		if fmt.Sprint(dep) == "" || !strings.Contains(fmt.Sprint(dep), "Database query delays") {
 			t.Errorf("dependency after its webhooks = %v", dep)
 		}
+		metrics := string(in.do("GET", "/metrics", nil).body)
+		for _, want := range []string{"watchfire_gateway_payloads_stored_total 5", "watchfire_gateway_payloads_applied_total 5"} {
+			if !strings.Contains(metrics, want) {
+				t.Errorf("/metrics lacks %q", want)
+			}
+		}
 		// The generic delivery, as the standard line.
 		want := "[2025-11-03 14:32:00] Product: OpenAI API - Chat Completions\nStatus: Degraded performance due to upstream issue.\n"
 		eventually(t, func() string {
