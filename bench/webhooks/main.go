@@ -688,8 +688,8 @@ func countStored(ctx context.Context, dsn string, since time.Time) (map[string]i
 	return counts, rows.Err()
 }
 
-// waitDrain polls the pending payloads until there are none, then the
-// events until one from the generic provider shows up.
+// waitDrain polls, side by side, the pending payloads until there are
+// none and the events until one from the generic provider shows up.
 func waitDrain(ctx context.Context, base, token string, since, loadEnd time.Time) drainResult {
 	var d drainResult
 	deadline := loadEnd.Add(drainLimit)
@@ -712,52 +712,60 @@ func waitDrain(ctx context.Context, base, token string, since, loadEnd time.Time
 		}
 		return resp.StatusCode, json.Unmarshal(body, v)
 	}
+	eventsQuery := "/api/v1/events?" + url.Values{"provider": {provider}, "limit": {"1"}, "since": {since.Format(time.RFC3339)}}.Encode()
+	drainDone, eventsDone := false, false
+	var drainErr, eventsErr error
 	for {
-		var v struct {
-			Payloads *[]json.RawMessage `json:"payloads"`
+		if !drainDone {
+			var v struct {
+				Payloads *[]json.RawMessage `json:"payloads"`
+			}
+			status, err := get("/api/v1/payloads?state=pending&limit=1", &v)
+			switch {
+			case status == http.StatusNotFound || status == http.StatusMethodNotAllowed:
+				d.note = "GET /api/v1/payloads answered " + strconv.Itoa(status) + ": the backlog could not be watched; skipped"
+				drainDone = true
+			case err == nil && v.Payloads == nil:
+				drainErr = errors.New(`GET /api/v1/payloads: no "payloads" in the answer`)
+			case err == nil && len(*v.Payloads) == 0:
+				d.checked, d.drained, d.after = true, true, time.Since(loadEnd)
+				drainDone = true
+			default:
+				drainErr = err
+			}
 		}
-		status, err := get("/api/v1/payloads?state=pending&limit=1", &v)
-		if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
-			d.note = "GET /api/v1/payloads answered " + strconv.Itoa(status) + ": the backlog could not be watched; skipped"
-			break
+		if !eventsDone {
+			var v struct {
+				Events []json.RawMessage `json:"events"`
+			}
+			_, err := get(eventsQuery, &v)
+			if err == nil && len(v.Events) > 0 {
+				d.events, d.eventAfter = true, time.Since(loadEnd)
+				eventsDone = true
+			}
+			eventsErr = err
 		}
-		if err == nil && v.Payloads == nil {
-			err = errors.New(`GET /api/v1/payloads: no "payloads" in the answer`)
-		}
-		if err == nil && len(*v.Payloads) == 0 {
-			d.checked, d.drained, d.after = true, true, time.Since(loadEnd)
-			break
+		if drainDone && eventsDone {
+			return d
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			d.checked = true
-			d.note = fmt.Sprintf("still not drained %s after the load ended", drainLimit)
-			if err != nil {
-				d.note += " (" + err.Error() + ")"
+			if !drainDone {
+				d.checked = true
+				d.note = fmt.Sprintf("still not drained %s after the load ended", drainLimit)
+				if drainErr != nil {
+					d.note += " (" + drainErr.Error() + ")"
+				}
 			}
-			break
+			if !eventsDone {
+				d.eventsNote = fmt.Sprintf("no event from provider %s %s after the load ended", provider, drainLimit)
+				if eventsErr != nil {
+					d.eventsNote += " (" + eventsErr.Error() + ")"
+				}
+			}
+			return d
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	q := url.Values{"provider": {provider}, "limit": {"1"}, "since": {since.Format(time.RFC3339)}}
-	for {
-		var v struct {
-			Events []json.RawMessage `json:"events"`
-		}
-		_, err := get("/api/v1/events?"+q.Encode(), &v)
-		if err == nil && len(v.Events) > 0 {
-			d.events, d.eventAfter = true, time.Since(loadEnd)
-			break
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			d.eventsNote = fmt.Sprintf("no event from provider %s %s after the load ended", provider, drainLimit)
-			if err != nil {
-				d.eventsNote += " (" + err.Error() + ")"
-			}
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return d
 }
 
 func report(w io.Writer, o options, dbLabel string, bare, wf *result, d drainResult, notes []string, logPath string) {
@@ -779,6 +787,9 @@ func report(w io.Writer, o options, dbLabel string, bare, wf *result, d drainRes
 	if rateOK && p99OK {
 		verdict = "**PASS**"
 	}
+	if g := wf.gateway; g != nil && g["payloads_applied"] < 0.95*g["payloads_stored"] {
+		verdict += ", but processing fell behind"
+	}
 	if dbLabel != "SQLite" {
 		verdict += " (the target is set on SQLite)"
 	}
@@ -794,8 +805,8 @@ func report(w io.Writer, o options, dbLabel string, bare, wf *result, d drainRes
 	fmt.Fprintf(w, "- Target: ≥ %s accepted/s: %s (%s/s); p99 < %s: %s (%s).\n",
 		thousands(targetRate), passMiss(rateOK), thousands(int64(math.Round(wf.rate()))), fmtDur(targetP99), passMiss(p99OK), fmtDur(wf.h.quantile(0.99)))
 	for _, r := range []*result{bare, wf} {
-		fmt.Fprintf(w, "- %s: %s sent, %s acknowledged with 202 in all (warm-up included); load generator CPU %.0f %% of one core in the window, other work on the machine %.0f %%",
-			r.t.name, thousands(int64(r.sentTotal)), thousands(int64(r.ackTotal)), 100*r.selfCPUSec/r.window.Seconds(), 100*r.otherCPUSec/r.window.Seconds())
+		fmt.Fprintf(w, "- %s: %s sent, %s acknowledged with 202 in all (warm-up included); load generator CPU %.0f %% of one core in the window, other work on the machine %.0f %%%s",
+			r.t.name, thousands(int64(r.sentTotal)), thousands(int64(r.ackTotal)), 100*r.selfCPUSec/r.window.Seconds(), 100*r.otherCPUSec/r.window.Seconds(), dbNote(r, dbLabel))
 		if r.otherCount() > 0 || r.errors > 0 {
 			fmt.Fprintf(w, "; in the window: %s", r.statusSummary())
 		}
@@ -814,6 +825,10 @@ func report(w io.Writer, o options, dbLabel string, bare, wf *result, d drainRes
 		sec := wf.window.Seconds()
 		fmt.Fprintf(w, "- Gateway counters over the window: %s payloads stored/s in %s commits/s (%.1f payloads per group commit); %s applied/s.\n",
 			thousands(int64(g["payloads_stored"]/sec)), thousands(int64(g["commits"]/sec)), g["payloads_stored"]/g["commits"], thousands(int64(g["payloads_applied"]/sec)))
+		if g["payloads_applied"] < 0.95*g["payloads_stored"] {
+			fmt.Fprintf(w, "- **Processing fell behind ingestion**: the backlog of stored, not yet applied payloads grew by %s/s during the window, so the accepted rate is not one that can be sustained.\n",
+				thousands(int64((g["payloads_stored"]-g["payloads_applied"])/sec)))
+		}
 	}
 	switch {
 	case wf.ackTotal == 0:
@@ -863,6 +878,15 @@ func report(w io.Writer, o options, dbLabel string, bare, wf *result, d drainRes
 		fmt.Fprintf(w, "- Watchfire's log (%.1f MB, access log included) has %d warning or error line(s); the first:\n\n```\n%s\n```\n",
 			float64(size)/(1<<20), len(lines), strings.Join(lines[:min(5, len(lines))], "\n"))
 	}
+}
+
+// dbNote says that the database server's CPU, when it runs here, is
+// among the other work.
+func dbNote(r *result, dbLabel string) string {
+	if r.t.watchfire && dbLabel != "SQLite" {
+		return " (" + dbLabel + " included, if it runs on this machine)"
+	}
+	return ""
 }
 
 func exitNote(err error) string {
