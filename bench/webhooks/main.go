@@ -1,10 +1,11 @@
 // Command webhooks measures webhook ingestion: how many POST
-// /webhooks/generic deliveries a real `watchfire serve` on SQLite accepts
-// (202) per second with 64 keep-alive clients, and at what latency. In the
-// same run it puts the same load on a bare net/http server that reads the
-// body, checks its Content-Type and answers 202 without storing anything
-// (this program run again as `webhooks bare -listen ADDR`): the least a Go
-// server can do per delivery, as the reference.
+// /webhooks/generic deliveries a real `watchfire serve` on SQLite (or on
+// PostgreSQL, with -postgres) accepts (202) per second with 64 keep-alive
+// clients, and at what latency. In the same run it puts the same load on a
+// bare net/http server that reads the body, checks its Content-Type and
+// answers 202 without storing anything (this program run again as
+// `webhooks bare -listen ADDR`): the least a Go server can do per
+// delivery, as the reference.
 //
 //	go run ./bench/webhooks                          # 2 s warm-up, 10 s measured per server
 //	go run ./bench/webhooks -short                   # 1 s warm-up, 3 s measured: a quick check
@@ -22,10 +23,14 @@
 // shares the machine with them, so the ratio to the bare server is what to
 // read.
 //
-// After Watchfire's run the benchmark checks that what was acknowledged
-// got processed: it polls GET /api/v1/payloads?state=pending until the
-// backlog is empty, and GET /api/v1/events?provider=generic until the
-// deliveries show up as events.
+// Around Watchfire's window it reads the gateway's counters from GET
+// /metrics (payloads stored and applied, group commits), and it reports
+// the CPU the rest of the machine used meanwhile, so that a shared machine
+// shows. After Watchfire's run it checks that what was acknowledged got
+// processed and kept: it polls GET /api/v1/payloads?state=pending until
+// the backlog is empty and GET /api/v1/events?provider=generic until the
+// deliveries show up as events, stops Watchfire with SIGTERM, and counts
+// the run's payloads in the database against the 202s received.
 //
 // Linux only (it reads /proc). Everything listens on 127.0.0.1, and every
 // process it starts is stopped on exit, on error and on Ctrl-C.
