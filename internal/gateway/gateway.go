@@ -49,6 +49,13 @@ const (
 	maxCommitBatch   = 1024 // payloads per group commit
 	maxApplyBatch    = 256  // payloads per engine transaction
 	maxAttempts      = 5    // processing attempts before a payload is marked failed
+	// maxYield bounds how long the processor lets waiting deliveries go
+	// first (see yieldToIngest).
+	maxYield = 50 * time.Millisecond
+	// minApplyBatch is the batch the processor applies when deliveries
+	// keep it waiting: short, so the writer is soon free again.
+	minApplyBatch = 128
+	lull          = 5 * time.Millisecond
 	pruneEvery       = time.Hour
 )
 
@@ -77,6 +84,11 @@ type Gateway struct {
 	in      chan *request
 	queue   chan *watchfire.Payload
 	behind  atomic.Bool // the queue overflowed: the processor must read the store
+	// waiting counts the Accept calls not yet answered: senders waiting
+	// for their acknowledgement.
+	waiting atomic.Int64
+	// lastCommit is when the committer last stored a batch (Unix ns).
+	lastCommit atomic.Int64
 	wake    chan struct{}
 	stopped chan struct{} // closed when the committer has stopped
 
@@ -148,6 +160,8 @@ func (g *Gateway) Accept(ctx context.Context, p *watchfire.Payload) error {
 		p.ReceivedAt = g.opts.Now().UTC()
 	}
 	req := &request{p: p, done: make(chan error, 1)}
+	g.waiting.Add(1)
+	defer g.waiting.Add(-1)
 	select {
 	case g.in <- req:
 	case <-g.stopped:
@@ -238,6 +252,7 @@ func (g *Gateway) commitBatch(ctx context.Context, batch []*request) {
 		ps[i] = r.p
 	}
 	err := g.opts.Store.AppendPayloads(ctx, ps)
+	g.lastCommit.Store(time.Now().UnixNano())
 	if err != nil {
 		g.opts.Log.Error("storing payloads failed; their senders are told to retry", "payloads", len(ps), "err", err)
 	} else {
@@ -300,6 +315,10 @@ func (g *Gateway) process(ctx context.Context) {
 			if len(batch) == 0 {
 				continue
 			}
+			if n := g.yieldToIngest(ctx); n < len(batch) {
+				// Busy: apply these from the store, a few at a time.
+				g.behind.Store(true)
+			}
 			if g.behind.Load() {
 				// Older payloads were dropped from the queue meanwhile:
 				// they go first, and these with them, from the store.
@@ -312,12 +331,44 @@ func (g *Gateway) process(ctx context.Context) {
 	}
 }
 
+// yieldToIngest lets deliveries go first: while senders wait for their
+// acknowledgement, the processor waits, up to maxYield, and then applies a
+// small batch (the size it returns). Both need the database's one writer
+// (SQLite's single connection), and a sender is waiting for its 202 while
+// nobody waits on an applied event. Under a burst the backlog grows on
+// disk and drains once it eases.
+func (g *Gateway) yieldToIngest(ctx context.Context) int {
+	// Busy: senders are waiting, or were a moment ago (between two
+	// deliveries of a burst no one may be waiting at that very instant).
+	busy := func() bool {
+		return g.waiting.Load() > 0 || time.Now().UnixNano()-g.lastCommit.Load() < int64(lull)
+	}
+	if !busy() {
+		return maxApplyBatch
+	}
+	deadline := time.Now().Add(maxYield)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for busy() {
+		if time.Now().After(deadline) {
+			return minApplyBatch
+		}
+		select {
+		case <-ctx.Done():
+			return minApplyBatch
+		case <-tick.C:
+		}
+	}
+	return maxApplyBatch
+}
+
 // catchUp applies every pending payload in the store, oldest first. It
 // returns false if it had to stop (an error or shutdown).
 func (g *Gateway) catchUp(ctx context.Context, done *int64) bool {
 	after := int64(0)
 	for {
-		ps, err := g.opts.Store.PendingPayloads(ctx, after, maxApplyBatch)
+		n := g.yieldToIngest(ctx)
+		ps, err := g.opts.Store.PendingPayloads(ctx, after, n)
 		if err != nil {
 			if ctx.Err() == nil {
 				g.opts.Log.Error("reading pending payloads failed; trying again later", "err", err)
