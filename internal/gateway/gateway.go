@@ -56,7 +56,7 @@ const (
 	// keep it waiting: short, so the writer is soon free again.
 	minApplyBatch = 128
 	lull          = 5 * time.Millisecond
-	pruneEvery       = time.Hour
+	pruneEvery    = time.Hour
 )
 
 // Options configure a Gateway.
@@ -81,16 +81,16 @@ type Gateway struct {
 	names    []string
 	sources  atomic.Pointer[Sources]
 
-	in      chan *request
-	queue   chan *watchfire.Payload
-	behind  atomic.Bool // the queue overflowed: the processor must read the store
+	in     chan *request
+	queue  chan *watchfire.Payload
+	behind atomic.Bool // the queue overflowed: the processor must read the store
 	// waiting counts the Accept calls not yet answered: senders waiting
 	// for their acknowledgement.
 	waiting atomic.Int64
 	// lastCommit is when the committer last stored a batch (Unix ns).
 	lastCommit atomic.Int64
-	wake    chan struct{}
-	stopped chan struct{} // closed when the committer has stopped
+	wake       chan struct{}
+	stopped    chan struct{} // closed when the committer has stopped
 
 	mu      sync.Mutex
 	running bool
