@@ -414,10 +414,8 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 	if f.Limit, err = queryLimit(q.Get("limit"), 100, 1000); err != nil {
 		return err
 	}
-	if v := q.Get("since"); v != "" {
-		if f.Since, err = time.Parse(time.RFC3339, v); err != nil {
-			return watchfire.Errorf(watchfire.EINVALID, "since: %q is not an RFC 3339 time such as 2025-11-03T14:32:00Z", v)
-		}
+	if f.Since, err = querySince(q.Get("since")); err != nil {
+		return err
 	}
 	switch f.Source {
 	case "", watchfire.SourceAPI, watchfire.SourceConfig, watchfire.SourceProbe, watchfire.SourcePoller,
@@ -436,6 +434,18 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, r, http.StatusOK, map[string]any{"events": out})
 	return nil
+}
+
+// querySince reads a ?since= parameter: an RFC 3339 time, or none.
+func querySince(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return t, watchfire.Errorf(watchfire.EINVALID, "since: %q is not an RFC 3339 time such as 2025-11-03T14:32:00Z", v)
+	}
+	return t, nil
 }
 
 func queryLimit(v string, def, max int) (int, error) {

@@ -156,10 +156,8 @@ func (s *Server) listPayloads(w http.ResponseWriter, r *http.Request) error {
 	if f.Limit, err = queryLimit(q.Get("limit"), 100, 1000); err != nil {
 		return err
 	}
-	if v := q.Get("since"); v != "" {
-		if f.Since, err = time.Parse(time.RFC3339, v); err != nil {
-			return watchfire.Errorf(watchfire.EINVALID, "since: %q is not an RFC 3339 time such as 2025-11-03T14:32:00Z", v)
-		}
+	if f.Since, err = querySince(q.Get("since")); err != nil {
+		return err
 	}
 	if v := q.Get("before"); v != "" {
 		if f.BeforeID, err = strconv.ParseInt(v, 10, 64); err != nil || f.BeforeID < 1 {
