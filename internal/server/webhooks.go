@@ -47,7 +47,7 @@ func (s *Server) webhook(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &watchfire.Payload{Source: watchfire.SourceWebhook, Provider: name, SourceID: sourceID, ContentType: mt, Body: body}
 	if err := s.gateway.Accept(r.Context(), p); err != nil {
-		if watchfire.ErrorCode(err) == "" || watchfire.ErrorCode(err) == watchfire.EINTERNAL {
+		if watchfire.ErrorCode(err) == watchfire.EINTERNAL {
 			// Not stored: the sender must deliver it again.
 			err = &watchfire.Error{Code: watchfire.EUNAVAILABLE, Message: "the payload could not be stored; deliver it again", Err: err}
 		}
